@@ -1,0 +1,33 @@
+"""Locale-aware formatting of money, dates and numbers with Babel, in the active Django language."""
+
+import datetime
+from decimal import Decimal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import timezone, translation
+
+
+def babel_locale(language: str | None = None) -> str:
+    """The Babel locale name for a Django language code (``zh-hans`` -> ``zh_Hans``)."""
+    return translation.to_locale(language or translation.get_language() or "en")
+
+
+def format_money(amount: Decimal | int | str, currency: str, language: str | None = None) -> str:
+    return babel_numbers.format_currency(Decimal(amount), currency, locale=babel_locale(language))
+
+
+def format_date(value: datetime.date | datetime.datetime, fmt: str = "medium", language: str | None = None):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return babel_dates.format_date(value, format=fmt, locale=babel_locale(language))
+
+
+def format_datetime(value: datetime.datetime, fmt: str = "medium", language: str | None = None) -> str:
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return babel_dates.format_datetime(value, format=fmt, locale=babel_locale(language))
+
+
+def format_number(value, language: str | None = None) -> str:
+    return babel_numbers.format_decimal(value, locale=babel_locale(language))

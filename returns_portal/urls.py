@@ -1,0 +1,16 @@
+"""Top-level URLs: the localized customer portal, the agent workspace, admin, health check."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .views import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("agent/", include("rma.urls_agent")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(path("", include("rma.urls_portal")))

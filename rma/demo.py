@@ -1,0 +1,130 @@
+"""Demo data for `make run`: regions, policies, staff logins, customers with orders in seven countries.
+
+Loading twice is harmless: what exists is left alone. Delivery dates are relative to today, so some
+items are always still returnable and others always past their window.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from policies.law import EU_MEMBER_STATES
+from policies.models import Region, RegionCountry, ReturnPolicy
+from policies.services import policy_create_draft, policy_publish
+
+from . import roles, services
+from .models import Customer, Order, OrderLine, ReturnCase
+
+STAFF = [
+    # username, password, role, first name
+    ("agent", "agent-demo-2026", roles.AGENT, "Alex"),
+    ("supervisor", "supervisor-demo-2026", roles.SUPERVISOR, "Sam"),
+    ("policyadmin", "policyadmin-demo-2026", roles.POLICY_ADMIN, "Pat"),
+]
+
+REGIONS = [
+    # code, name, countries, policy fields
+    ("EU", "European Union", sorted(EU_MEMBER_STATES),
+     {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
+    ("US", "United States", ["US"],
+     {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "merchant"}),
+    ("JP", "Japan", ["JP"],
+     {"window_days": 30, "change_of_mind_allowed": False, "return_shipping_paid_by": "merchant"}),
+    ("CN", "China", ["CN"],
+     {"window_days": 7, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
+]
+
+CUSTOMERS = [
+    # email, name, language, country, currency, street, postcode, city, products
+    ("giulia.rossi@example.com", "Giulia Rossi", "it", "IT", "EUR", "Via Roma 12", "20121", "Milano",
+     [("IT-JKT-01", "Giacca in lana", "apparel", 1, "129.00"), ("IT-SHO-02", "Scarpe da corsa", "footwear", 2, "89.90"),
+      ("IT-MUG-03", "Tazza personalizzata", "personalised", 1, "19.50")]),
+    ("andrei.popescu@example.com", "Andrei Popescu", "ro", "RO", "RON", "Strada Lipscani 5", "030031", "București",
+     [("RO-HDP-01", "Căști wireless", "electronics", 1, "449.99"), ("RO-TSH-02", "Tricou bumbac", "apparel", 3, "59.00")]),
+    ("lukas.mueller@example.com", "Lukas Müller", "en", "DE", "EUR", "Hauptstraße 7", "10115", "Berlin",
+     [("DE-LMP-01", "Stehlampe", "home", 1, "74.00"), ("DE-BK-02", "Kochbuch", "books", 1, "24.95")]),
+    ("camille.martin@example.com", "Camille Martin", "en", "FR", "EUR", "12 rue de Rivoli", "75001", "Paris",
+     [("FR-DRS-01", "Robe d'été", "apparel", 1, "65.00"), ("FR-CRM-02", "Crème visage", "cosmetics", 2, "32.00")]),
+    ("emily.johnson@example.com", "Emily Johnson", "en", "US", "USD", "500 Market St", "94105", "San Francisco",
+     [("US-BAG-01", "Leather backpack", "apparel", 1, "180.00"), ("US-SPK-02", "Bluetooth speaker", "electronics", 1,
+                                                                           "99.00")]),
+    ("yuki.tanaka@example.com", "田中 由紀", "en", "JP", "JPY", "千代田区丸の内1-1-1", "100-0005", "東京都",
+     [("JP-KTL-01", "電気ケトル", "electronics", 1, "8800"), ("JP-TWL-02", "今治タオル", "home", 4, "1650")]),
+    ("wang.fang@example.com", "王芳", "zh-hans", "CN", "CNY", "南京东路100号", "200001", "上海市",
+     [("CN-PHN-01", "手机壳", "electronics", 2, "79.00"), ("CN-TEA-02", "龙井茶", "perishable", 1, "268.00")]),
+]
+
+
+def _staff():
+    for username, password, role, first_name in STAFF:
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first_name,
+                                                                                "is_staff": True})
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+    return User.objects.get(username="agent")
+
+
+def _regions(admin_user):
+    for code, name, countries, fields in REGIONS:
+        region, _ = Region.objects.get_or_create(code=code, defaults={"name": name})
+        for country in countries:
+            RegionCountry.objects.get_or_create(country=country, defaults={"region": region})
+        if not ReturnPolicy.objects.filter(region=region).exists():
+            draft = policy_create_draft(region=region, auto_approve=True, **fields)
+            policy_publish(policy=draft, actor=admin_user, note="Demo policy")
+
+
+def _orders(today: datetime.date):
+    orders = []
+    for index, (email, name, language, country, currency, street, postcode, city, products) in enumerate(CUSTOMERS):
+        customer, _ = Customer.objects.get_or_create(
+            email=email, defaults={"name": name, "language": language, "country": country}
+        )
+        # A recent order (still returnable) and an older one (past most windows), per customer.
+        for suffix, delivered_days_ago in (("1001", 3 + index), ("0901", 45 + index * 2)):
+            number = f"{country}-{suffix}"
+            delivered = today - datetime.timedelta(days=delivered_days_ago)
+            order, created = Order.objects.get_or_create(number=number, defaults={
+                "customer": customer, "currency": currency, "ordered_on": delivered - datetime.timedelta(days=3),
+                "delivered_on": delivered, "ship_name": name, "ship_street": street, "ship_postcode": postcode,
+                "ship_city": city, "ship_country": country,
+            })
+            if created:
+                for sku, product, category, quantity, price in products:
+                    OrderLine.objects.create(order=order, sku=f"{sku}-{suffix}", name=product, category=category,
+                                             quantity=quantity, unit_price=Decimal(price))
+            orders.append(order)
+    return orders
+
+
+def _cases(agent):
+    """A few cases in different states, filed and moved through the real services."""
+    if ReturnCase.objects.exists():
+        return
+    plans = [("DE-1001", ["mark_received", "refund", "close"]), ("FR-1001", ["mark_received"]),
+             ("US-1001", ["mark_in_transit"]), ("RO-1001", [])]
+    for number, steps in plans:
+        order = Order.objects.get(number=number)
+        line = order.lines.first()
+        case = services.case_open(
+            customer=order.customer,
+            items=[services.ItemRequest(order_line=line, quantity=1, reason="too_small")],
+            language=order.customer.language,
+        )
+        for step in steps:
+            case = ReturnCase.objects.get(pk=case.pk)
+            services.AGENT_ACTIONS[step](case=case, actor=agent)
+
+
+def demo_load() -> dict:
+    """Not one transaction: each service commits, so labels render (in-process) as they would live."""
+    roles.roles_ensure()
+    agent = _staff()
+    _regions(User.objects.get(username="policyadmin"))
+    orders = _orders(timezone.localdate())
+    _cases(agent)
+    return {"staff": STAFF, "orders": orders}

@@ -1,0 +1,36 @@
+"""The staff roles (agent, supervisor, policy admin) as Django groups with their permissions."""
+
+from django.contrib.auth.models import Group, Permission
+
+AGENT = "Agents"
+SUPERVISOR = "Supervisors"
+POLICY_ADMIN = "Policy admins"
+
+_AGENT_PERMS = ["rma.view_returncase", "rma.decide_case", "rma.process_case", "rma.refund_case",
+                "rma.view_order", "rma.view_customer"]
+ROLE_PERMISSIONS = {
+    AGENT: _AGENT_PERMS,
+    SUPERVISOR: [*_AGENT_PERMS, "rma.supervise_case"],
+    POLICY_ADMIN: [
+        "policies.view_region", "policies.add_region", "policies.change_region",
+        "policies.view_regioncountry", "policies.add_regioncountry", "policies.change_regioncountry",
+        "policies.delete_regioncountry",
+        "policies.view_returnpolicy", "policies.add_returnpolicy", "policies.change_returnpolicy",
+        "policies.delete_returnpolicy",
+    ],
+}
+
+
+def roles_ensure() -> None:
+    """Create the role groups and give them their permissions; safe to run any number of times."""
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.add(*wanted)
+
+
+def roles_ensure_on_migrate(sender, **kwargs):
+    roles_ensure()

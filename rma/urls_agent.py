@@ -1,0 +1,15 @@
+"""URLs of the agent workspace."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import agent
+
+app_name = "agent"
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="rma/agent/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", agent.queue, name="queue"),
+    path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
+    path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
+]

@@ -1,0 +1,14 @@
+"""URLs of the customer portal, mounted under the language prefix."""
+
+from django.urls import path
+
+from .views import portal
+
+app_name = "portal"
+urlpatterns = [
+    path("", portal.lookup, name="lookup"),
+    path("orders/<str:number>/return/", portal.order_return, name="order_return"),
+    path("cases/<str:rma_number>/", portal.case_detail, name="case_detail"),
+    path("cases/<str:rma_number>/label.pdf", portal.case_label, name="case_label"),
+    path("cases/<str:rma_number>/cancel/", portal.case_cancel, name="case_cancel"),
+]

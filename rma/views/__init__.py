@@ -1,0 +1,1 @@
+"""Views of the customer portal (portal.py) and the agent workspace (agent.py)."""

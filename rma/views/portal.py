@@ -1,0 +1,188 @@
+"""The customer portal: find an order, file a return, follow the case, download the label."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from policies.explain import render_step
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+
+from .. import notifications, selectors, services
+from ..forms import OrderLookupForm, ReturnRequestForm
+
+SESSION_KEY = "portal_customer_id"
+
+
+def _customer_id(request) -> int | None:
+    return request.session.get(SESSION_KEY)
+
+
+@dataclass
+class LineView:
+    """What the portal shows for one order line: how many can go back, and for which reasons, why."""
+
+    line: object
+    returnable: int
+    decisions: dict = field(default_factory=dict)  # reason -> Decision
+
+    @property
+    def id(self):
+        return self.line.id
+
+    def eligible_for(self, reason: str) -> bool:
+        return self.decisions[reason].eligible
+
+    def refusal_for(self, reason: str) -> str:
+        return render_step(self.decisions[reason].summary)
+
+    @property
+    def change_of_mind(self):
+        return self.decisions[Reason.CHANGE_OF_MIND]
+
+    @property
+    def fault(self):
+        return self.decisions[Reason.DEFECTIVE]
+
+    @property
+    def can_return(self) -> bool:
+        return self.returnable > 0 and (self.change_of_mind.eligible or self.fault.eligible)
+
+    @property
+    def sentence(self) -> str:
+        if self.returnable == 0:
+            return _("This item is already in a return.")
+        return render_step(self.change_of_mind.summary)
+
+    @property
+    def fault_sentence(self) -> str:
+        """A second sentence for faults when they are treated differently from a change of mind."""
+        if self.returnable == 0 or self.change_of_mind.eligible and self.fault.deadline == self.change_of_mind.deadline:
+            return ""
+        return render_step(self.fault.summary)
+
+
+def _line_views(order, country: str) -> list[LineView]:
+    today = timezone.localdate()
+    views = []
+    for line in order.lines.all():
+        decisions = {}
+        for reason in Reason.values:
+            # Every change-of-mind reason gets the same decision, and so does every fault reason.
+            key = Reason.CHANGE_OF_MIND if reason in CHANGE_OF_MIND_REASONS else Reason.DEFECTIVE
+            if key not in decisions:
+                decisions[key] = services.item_decision(order_line=line, reason=key, country=country, today=today)[1]
+            decisions[reason] = decisions[key]
+        views.append(LineView(line=line, returnable=services.returnable_quantity(line), decisions=decisions))
+    return views
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    form = OrderLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order = selectors.order_find_for_lookup(number=form.cleaned_data["order_number"],
+                                                email=form.cleaned_data["email"])
+        if order is None:
+            form.add_error(None, _("We could not find an order with these details. Check the order number "
+                                   "and the email address and try again."))
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = order.customer_id
+            return redirect("portal:order_return", number=order.number)
+    cases = []
+    customer_id = _customer_id(request)
+    if customer_id:
+        cases = selectors.case_list_for_customer(customer=customer_id)
+    return render(request, "rma/portal/lookup.html", {"form": form, "cases": cases})
+
+
+@require_http_methods(["GET", "POST"])
+def order_return(request, number):
+    customer_id = _customer_id(request)
+    order = selectors.order_get_for_customer(customer_id=customer_id, number=number) if customer_id else None
+    if order is None:
+        messages.info(request, _("Please enter your order number and email address first."))
+        return redirect("portal:lookup")
+    country = order.customer.country
+    lines = _line_views(order, country)
+    returnable = [line for line in lines if line.can_return]
+    form = ReturnRequestForm(request.POST or None, lines=returnable)
+    if request.method == "POST" and form.is_valid():
+        items = [services.ItemRequest(order_line=line.line, quantity=qty, reason=reason)
+                 for line, qty, reason in form.cleaned_data["chosen"]]
+        try:
+            case = services.case_open(customer=order.customer, items=items, language=request.LANGUAGE_CODE)
+        except services.CaseInvalid as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
+            return redirect("portal:case_detail", rma_number=case.rma_number)
+    return render(request, "rma/portal/order_return.html", {
+        "order": order,
+        "form": form,
+        "returnable": returnable,
+        "not_returnable": [line for line in lines if not line.can_return],
+    })
+
+
+def _case_for_request(request, rma_number):
+    customer_id = _customer_id(request)
+    case = selectors.case_get_for_customer(customer_id=customer_id, rma_number=rma_number) if customer_id else None
+    if case is None:
+        raise Http404(_("No such return."))
+    return case
+
+
+def _signed_link(request, rma_number, view):
+    """Sign the customer in from a link in an email, then show the page without the token in the URL."""
+    data = notifications.case_link_read(request.GET["t"])
+    if data is None or data.get("rma") != rma_number:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = data["c"]
+    return redirect(reverse(view, kwargs={"rma_number": rma_number}))
+
+
+def case_detail(request, rma_number):
+    if request.GET.get("t"):
+        return _signed_link(request, rma_number, "portal:case_detail")
+    case = _case_for_request(request, rma_number)
+    return render(request, "rma/portal/case_detail.html", {
+        "case": case,
+        "items": case.items.all(),
+        "events": case.events.all(),
+        "shipment": getattr(case, "shipment", None),
+        "refund": case.refunds.first(),
+        "can_cancel": case.status in {"requested", "approved", "label_issued"},
+    })
+
+
+def case_label(request, rma_number):
+    if request.GET.get("t"):
+        return _signed_link(request, rma_number, "portal:case_label")
+    case = _case_for_request(request, rma_number)
+    shipment = getattr(case, "shipment", None)
+    if shipment is None:
+        raise Http404(_("The label is not ready yet."))
+    return FileResponse(shipment.label_pdf.open("rb"), content_type="application/pdf",
+                        filename=f"return-label-{case.rma_number}.pdf")
+
+
+def case_cancel(request, rma_number):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = _case_for_request(request, rma_number)
+    try:
+        services.case_cancel(case=case, actor=None)
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your return has been cancelled."))
+    return redirect("portal:case_detail", rma_number=rma_number)

@@ -1,0 +1,50 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+
+import pytest
+from django.utils import translation
+
+from rma import roles
+from tests.policies.factories import RegionCountryFactory, RegionFactory, ReturnPolicyFactory
+from tests.rma.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def eu_policy(db):
+    region = RegionFactory(code="EU", name="European Union")
+    for country in ("IT", "RO", "DE", "FR", "ES"):
+        RegionCountryFactory(region=region, country=country)
+    return ReturnPolicyFactory(region=region, window_days=30)
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(username="agent", role=roles.AGENT)
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="supervisor", role=roles.SUPERVISOR)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With RP_FAIL_ON_SKIP=1 (the CI run on PostgreSQL and Redis) a skipped test fails the run."""
+    if os.environ.get("RP_FAIL_ON_SKIP") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        reporter.write_line(f"RP_FAIL_ON_SKIP: {skipped} test(s) were skipped; every test must run here.", red=True)
+        session.exitstatus = 1

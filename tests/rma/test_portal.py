@@ -1,0 +1,150 @@
+"""The customer portal through the test client: lookup, filing, errors that keep input, privacy."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rma import services
+from rma.models import ReturnCase
+from rma.notifications import case_link_token
+from tests.rma.factories import OrderFactory, OrderLineFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GENERIC = "We could not find an order with these details"
+
+
+def lookup(client, order, email=None, lang="en"):
+    return client.post(f"/{lang}/", {"order_number": order.number, "email": email or order.customer.email})
+
+
+@pytest.fixture
+def order(eu_policy):
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=2, name="Wool jacket")
+    OrderLineFactory(order=order, quantity=1, name="Engraved mug", category="personalised")
+    return order
+
+
+def test_root_redirects_to_a_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == 302 and response["Location"] == "/it/"
+
+
+def test_unknown_order_and_wrong_email_get_the_same_generic_message(client, order):
+    wrong_email = lookup(client, order, email="someone@else.example")
+    unknown = client.post("/en/", {"order_number": "NOPE-1", "email": order.customer.email})
+    for response in (wrong_email, unknown):
+        assert response.status_code == 200
+        assert GENERIC in response.content.decode()
+    # Nothing typed is lost.
+    assert 'value="NOPE-1"' in unknown.content.decode()
+
+
+def test_lookup_shows_each_item_with_why_it_can_or_cannot_be_returned(client, order):
+    response = lookup(client, order)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Wool jacket" in page and "under the shop&#x27;s return policy" in page
+    assert "Engraved mug" in page and "cannot be returned for a change of mind" in page
+
+
+def test_filing_a_return_in_italian(client, order):
+    lookup(client, order, lang="it")
+    line = order.lines.get(name="Wool jacket")
+    response = client.post(f"/it/orders/{order.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"})
+    case = ReturnCase.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.rma_number}/")
+    assert case.language == "it" and case.status == "label_issued"
+    page = client.get(response["Location"]).content.decode()
+    assert case.rma_number in page and "label.pdf" in page
+    pdf = client.get(f"/it/cases/{case.rma_number}/label.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_too_many_and_empty_selection_get_errors_and_keep_the_input(client, order):
+    lookup(client, order)
+    line = order.lines.get(name="Wool jacket")
+    url = f"/en/orders/{order.number}/return/"
+    too_many = client.post(url, {f"qty_{line.id}": "5", f"reason_{line.id}": "too_small"})
+    page = too_many.content.decode()
+    assert "You can return at most 2 of this item." in page
+    assert 'value="5"' in page and 'value="too_small" selected' in page
+    empty = client.post(url, {f"qty_{line.id}": "0"})
+    assert "Choose at least one item and how many to return." in empty.content.decode()
+    no_reason = client.post(url, {f"qty_{line.id}": "1"})
+    assert "Tell us why you are returning this item." in no_reason.content.decode()
+    assert not ReturnCase.objects.exists()
+
+
+def test_item_already_in_an_open_return_is_listed_apart(client, order):
+    line = order.lines.get(name="Wool jacket")
+    services.case_open(customer=order.customer, items=[services.ItemRequest(line, 2, "too_small")], language="en")
+    lookup(client, order)
+    page = client.get(f"/en/orders/{order.number}/return/").content.decode()
+    assert "This item is already in a return." in page
+    response = client.post(f"/en/orders/{order.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"})
+    assert ReturnCase.objects.count() == 1
+    assert response.status_code == 200
+
+
+def test_reason_not_covered_gets_its_sentence_as_the_error(client, eu_policy):
+    old = OrderFactory(delivered_on=timezone.localdate() - datetime.timedelta(days=60))
+    line = OrderLineFactory(order=old)
+    lookup(client, old)
+    response = client.post(f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"})
+    assert "The return period for this item ended on" in response.content.decode()
+    ok = client.post(f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "defective"})
+    assert ok.status_code == 302
+
+
+def test_a_customer_can_never_open_another_customers_case(client, order):
+    other = OrderLineFactory(name="Someone else's lamp")
+    theirs = services.case_open(customer=other.order.customer, items=[services.ItemRequest(other, 1, "too_small")],
+                                language="en")
+    lookup(client, order)
+    assert client.get(f"/en/cases/{theirs.rma_number}/").status_code == 404
+    assert client.get(f"/en/cases/{theirs.rma_number}/label.pdf").status_code == 404
+    assert client.post(f"/en/cases/{theirs.rma_number}/cancel/").status_code == 404
+    assert client.get(f"/en/orders/{other.order.number}/return/").status_code == 302
+    # A signed link for one case does not open another.
+    mine = services.case_open(customer=order.customer,
+                              items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en")
+    response = client.get(f"/en/cases/{theirs.rma_number}/?t={case_link_token(mine)}")
+    assert response.status_code == 302 and response["Location"] == "/en/"
+    assert ReturnCase.objects.get(pk=theirs.pk).status == "label_issued"
+
+
+def test_signed_email_link_opens_the_case_and_tampering_is_refused(client, order):
+    case = services.case_open(customer=order.customer,
+                              items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en")
+    token = case_link_token(case)
+    tampered = client.get(f"/en/cases/{case.rma_number}/?t={token[:-2]}xx")
+    assert tampered.status_code == 302 and tampered["Location"] == "/en/"
+    opened = client.get(f"/en/cases/{case.rma_number}/?t={token}")
+    assert opened.status_code == 302
+    assert client.get(opened["Location"]).status_code == 200
+
+
+def test_customer_cancels_from_the_case_page(client, order):
+    case = services.case_open(customer=order.customer,
+                              items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en")
+    lookup(client, order)
+    client.post(f"/en/cases/{case.rma_number}/cancel/")
+    assert ReturnCase.objects.get(pk=case.pk).status == "cancelled"
+
+
+def test_money_and_dates_follow_the_language(client, order):
+    lookup(client, order, lang="it")
+    page = client.get(f"/it/orders/{order.number}/return/").content.decode()
+    assert "49,90\xa0€" in page
+    lookup(client, order, lang="en")
+    assert "€49.90" in client.get(f"/en/orders/{order.number}/return/").content.decode()
+
+
+def test_healthz(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200 and response.json()["database"] == "ok"
