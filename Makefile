@@ -54,7 +54,7 @@ test: setup browser-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
 	$(BIN)/djlint --check templates --quiet || (echo "djlint: run '$(BIN)/djlint --reformat templates'"; exit 1)
 	$(BIN)/djlint --lint templates
 

@@ -21,8 +21,16 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(ReturnPolicy)
 class ReturnPolicyAdmin(admin.ModelAdmin):
-    list_display = ["region", "version", "status", "window_days", "change_of_mind_allowed",
-                    "return_shipping_paid_by", "auto_approve", "published_at"]
+    list_display = [
+        "region",
+        "version",
+        "status",
+        "window_days",
+        "change_of_mind_allowed",
+        "return_shipping_paid_by",
+        "auto_approve",
+        "published_at",
+    ]
     list_filter = ["region", "status"]
     actions = ["publish"]
     readonly_fields = ["status", "published_at", "published_by", "created_at"]

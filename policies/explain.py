@@ -12,19 +12,17 @@ from .taxonomy import Category, ShippingPayer
 MESSAGES = {
     "not_delivered": _("This item has not been delivered yet, so a return cannot be filed for it now."),
     "no_statutory_withdrawal": _("The law of your country gives no right to return goods for a change of mind."),
-    "statutory_exception": _(
-        "The legal right of withdrawal does not cover this kind of item (%(category)s)."
-    ),
-    "statutory_withdrawal": _(
-        "The law gives you %(days)s days to withdraw from the purchase, until %(deadline)s."
-    ),
+    "statutory_exception": _("The legal right of withdrawal does not cover this kind of item (%(category)s)."),
+    "statutory_withdrawal": _("The law gives you %(days)s days to withdraw from the purchase, until %(deadline)s."),
     "sealed_only": _("Items of this kind (%(category)s) can only be returned while still sealed."),
     "merchant_window": _("The shop's return policy allows returns for %(days)s days, until %(deadline)s."),
     "merchant_no_change_of_mind": _("The shop's return policy in your region does not accept change-of-mind returns."),
     "basis_chosen": _("The more favourable rule applies: %(basis)s."),
     "shipping_payer": _("Return shipping is paid by: %(payer)s."),
     "legal_guarantee": _("The legal guarantee covers faults for %(months)s months, until %(deadline)s."),
-    "summary_statutory_withdrawal": _("You can return this item until %(deadline)s under your legal right of withdrawal."),
+    "summary_statutory_withdrawal": _(
+        "You can return this item until %(deadline)s under your legal right of withdrawal."
+    ),
     "summary_merchant_policy": _("You can return this item until %(deadline)s under the shop's return policy."),
     "summary_expired": _("The return period for this item ended on %(deadline)s."),
     "summary_exception": _("This item (%(category)s) cannot be returned for a change of mind."),

@@ -10,7 +10,8 @@ from functools import cache
 from .taxonomy import Category
 
 EU_MEMBER_STATES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE HU".split()
+    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT"]
+    + ["LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU"]
 )
 
 # CRD 2011/83/EU Art 16: change-of-mind exceptions. Sealed goods are excepted only once unsealed.
@@ -151,7 +152,9 @@ _SPECIFIC = {
         withdrawal_reference="Código de Defesa do Consumidor Art. 49",
         guarantee_reference="Código de Defesa do Consumidor Art. 18, 26",
     ),
-    "AU": Jurisdiction(code="AU", withdrawal_days=None, guarantee_reference="Australian Consumer Law ss. 54-59, 259-263"),
+    "AU": Jurisdiction(
+        code="AU", withdrawal_days=None, guarantee_reference="Australian Consumer Law ss. 54-59, 259-263"
+    ),
     "CH": Jurisdiction(
         code="CH",
         withdrawal_days=None,

@@ -103,8 +103,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # unreachable: day 28 exists in every month
 
 
-def period_end(start: datetime.date, days: int, *, start_day_counted: bool, extend_to_working_day: bool,
-               holiday_country: str = "") -> datetime.date:
+def period_end(
+    start: datetime.date, days: int, *, start_day_counted: bool, extend_to_working_day: bool, holiday_country: str = ""
+) -> datetime.date:
     """The last day of a period of ``days`` days beginning with the event on ``start``."""
     last = start + datetime.timedelta(days=days - 1 if start_day_counted else days)
     if extend_to_working_day:
@@ -163,15 +164,20 @@ def _change_of_mind(claim: Claim, policy: PolicySnapshot | None, law: Jurisdicti
         deadline = claim.delivered_on + datetime.timedelta(days=policy.window_days)
         options.append((deadline, MERCHANT_POLICY, policy.return_shipping_paid_by))
         steps.append(
-            Step("merchant_window", (("days", policy.window_days), ("deadline", deadline.isoformat())),
-                 _policy_ref(policy))
+            Step(
+                "merchant_window",
+                (("days", policy.window_days), ("deadline", deadline.isoformat())),
+                _policy_ref(policy),
+            )
         )
     elif policy is not None and exception is None:
         steps.append(Step("merchant_no_change_of_mind", reference=_policy_ref(policy)))
 
     if not options:
-        summary = Step("summary_exception", (("category", claim.category),)) if exception else Step(
-            "summary_no_change_of_mind"
+        summary = (
+            Step("summary_exception", (("category", claim.category),))
+            if exception
+            else Step("summary_no_change_of_mind")
         )
         steps.append(summary)
         return Decision(False, NONE, None, ShippingPayer.CUSTOMER, False, exception, summary, tuple(steps))
@@ -202,15 +208,21 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, law: Jurisdiction) -> De
         deadline = add_months(claim.delivered_on, law.guarantee_months)
         options.append((deadline, LEGAL_GUARANTEE))
         steps.append(
-            Step("legal_guarantee", (("months", law.guarantee_months), ("deadline", deadline.isoformat())),
-                 law.guarantee_reference)
+            Step(
+                "legal_guarantee",
+                (("months", law.guarantee_months), ("deadline", deadline.isoformat())),
+                law.guarantee_reference,
+            )
         )
     if policy is not None:
         deadline = claim.delivered_on + datetime.timedelta(days=policy.window_days)
         options.append((deadline, MERCHANT_POLICY))
         steps.append(
-            Step("merchant_window", (("days", policy.window_days), ("deadline", deadline.isoformat())),
-                 _policy_ref(policy))
+            Step(
+                "merchant_window",
+                (("days", policy.window_days), ("deadline", deadline.isoformat())),
+                _policy_ref(policy),
+            )
         )
     if options:
         deadline, basis = max(options, key=lambda o: (o[0], o[1] == LEGAL_GUARANTEE))

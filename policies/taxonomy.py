@@ -33,9 +33,7 @@ class Reason(models.TextChoices):
 # Reasons where the goods are fine and the customer simply does not want them.
 CHANGE_OF_MIND_REASONS = frozenset({Reason.CHANGE_OF_MIND, Reason.TOO_SMALL, Reason.TOO_LARGE})
 # Reasons where the goods do not conform to the contract: the shop is at fault.
-FAULT_REASONS = frozenset(
-    {Reason.DEFECTIVE, Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM, Reason.NOT_AS_DESCRIBED}
-)
+FAULT_REASONS = frozenset({Reason.DEFECTIVE, Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM, Reason.NOT_AS_DESCRIBED})
 
 
 class ShippingPayer(models.TextChoices):

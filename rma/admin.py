@@ -53,6 +53,6 @@ class ReturnCaseAdmin(admin.ModelAdmin):
 
 
 for model in (Shipment, Refund, Notification):
-    admin.site.register(model, list_display=["__str__", "created_at"], readonly_fields=[
-        f.name for f in model._meta.fields
-    ])
+    admin.site.register(
+        model, list_display=["__str__", "created_at"], readonly_fields=[f.name for f in model._meta.fields]
+    )

@@ -26,41 +26,124 @@ STAFF = [
 
 REGIONS = [
     # code, name, countries, policy fields
-    ("EU", "European Union", sorted(EU_MEMBER_STATES),
-     {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
-    ("US", "United States", ["US"],
-     {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "merchant"}),
-    ("JP", "Japan", ["JP"],
-     {"window_days": 30, "change_of_mind_allowed": False, "return_shipping_paid_by": "merchant"}),
-    ("CN", "China", ["CN"],
-     {"window_days": 7, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
+    (
+        "EU",
+        "European Union",
+        sorted(EU_MEMBER_STATES),
+        {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"},
+    ),
+    (
+        "US",
+        "United States",
+        ["US"],
+        {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "merchant"},
+    ),
+    (
+        "JP",
+        "Japan",
+        ["JP"],
+        {"window_days": 30, "change_of_mind_allowed": False, "return_shipping_paid_by": "merchant"},
+    ),
+    ("CN", "China", ["CN"], {"window_days": 7, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
 ]
 
 CUSTOMERS = [
     # email, name, language, country, currency, street, postcode, city, products
-    ("giulia.rossi@example.com", "Giulia Rossi", "it", "IT", "EUR", "Via Roma 12", "20121", "Milano",
-     [("IT-JKT-01", "Giacca in lana", "apparel", 1, "129.00"), ("IT-SHO-02", "Scarpe da corsa", "footwear", 2, "89.90"),
-      ("IT-MUG-03", "Tazza personalizzata", "personalised", 1, "19.50")]),
-    ("andrei.popescu@example.com", "Andrei Popescu", "ro", "RO", "RON", "Strada Lipscani 5", "030031", "București",
-     [("RO-HDP-01", "Căști wireless", "electronics", 1, "449.99"), ("RO-TSH-02", "Tricou bumbac", "apparel", 3, "59.00")]),
-    ("lukas.mueller@example.com", "Lukas Müller", "en", "DE", "EUR", "Hauptstraße 7", "10115", "Berlin",
-     [("DE-LMP-01", "Stehlampe", "home", 1, "74.00"), ("DE-BK-02", "Kochbuch", "books", 1, "24.95")]),
-    ("camille.martin@example.com", "Camille Martin", "en", "FR", "EUR", "12 rue de Rivoli", "75001", "Paris",
-     [("FR-DRS-01", "Robe d'été", "apparel", 1, "65.00"), ("FR-CRM-02", "Crème visage", "cosmetics", 2, "32.00")]),
-    ("emily.johnson@example.com", "Emily Johnson", "en", "US", "USD", "500 Market St", "94105", "San Francisco",
-     [("US-BAG-01", "Leather backpack", "apparel", 1, "180.00"), ("US-SPK-02", "Bluetooth speaker", "electronics", 1,
-                                                                           "99.00")]),
-    ("yuki.tanaka@example.com", "田中 由紀", "en", "JP", "JPY", "千代田区丸の内1-1-1", "100-0005", "東京都",
-     [("JP-KTL-01", "電気ケトル", "electronics", 1, "8800"), ("JP-TWL-02", "今治タオル", "home", 4, "1650")]),
-    ("wang.fang@example.com", "王芳", "zh-hans", "CN", "CNY", "南京东路100号", "200001", "上海市",
-     [("CN-PHN-01", "手机壳", "electronics", 2, "79.00"), ("CN-TEA-02", "龙井茶", "perishable", 1, "268.00")]),
+    (
+        "giulia.rossi@example.com",
+        "Giulia Rossi",
+        "it",
+        "IT",
+        "EUR",
+        "Via Roma 12",
+        "20121",
+        "Milano",
+        [
+            ("IT-JKT-01", "Giacca in lana", "apparel", 1, "129.00"),
+            ("IT-SHO-02", "Scarpe da corsa", "footwear", 2, "89.90"),
+            ("IT-MUG-03", "Tazza personalizzata", "personalised", 1, "19.50"),
+        ],
+    ),
+    (
+        "andrei.popescu@example.com",
+        "Andrei Popescu",
+        "ro",
+        "RO",
+        "RON",
+        "Strada Lipscani 5",
+        "030031",
+        "București",
+        [
+            ("RO-HDP-01", "Căști wireless", "electronics", 1, "449.99"),
+            ("RO-TSH-02", "Tricou bumbac", "apparel", 3, "59.00"),
+        ],
+    ),
+    (
+        "lukas.mueller@example.com",
+        "Lukas Müller",
+        "en",
+        "DE",
+        "EUR",
+        "Hauptstraße 7",
+        "10115",
+        "Berlin",
+        [("DE-LMP-01", "Stehlampe", "home", 1, "74.00"), ("DE-BK-02", "Kochbuch", "books", 1, "24.95")],
+    ),
+    (
+        "camille.martin@example.com",
+        "Camille Martin",
+        "en",
+        "FR",
+        "EUR",
+        "12 rue de Rivoli",
+        "75001",
+        "Paris",
+        [("FR-DRS-01", "Robe d'été", "apparel", 1, "65.00"), ("FR-CRM-02", "Crème visage", "cosmetics", 2, "32.00")],
+    ),
+    (
+        "emily.johnson@example.com",
+        "Emily Johnson",
+        "en",
+        "US",
+        "USD",
+        "500 Market St",
+        "94105",
+        "San Francisco",
+        [
+            ("US-BAG-01", "Leather backpack", "apparel", 1, "180.00"),
+            ("US-SPK-02", "Bluetooth speaker", "electronics", 1, "99.00"),
+        ],
+    ),
+    (
+        "yuki.tanaka@example.com",
+        "田中 由紀",
+        "en",
+        "JP",
+        "JPY",
+        "千代田区丸の内1-1-1",
+        "100-0005",
+        "東京都",
+        [("JP-KTL-01", "電気ケトル", "electronics", 1, "8800"), ("JP-TWL-02", "今治タオル", "home", 4, "1650")],
+    ),
+    (
+        "wang.fang@example.com",
+        "王芳",
+        "zh-hans",
+        "CN",
+        "CNY",
+        "南京东路100号",
+        "200001",
+        "上海市",
+        [("CN-PHN-01", "手机壳", "electronics", 2, "79.00"), ("CN-TEA-02", "龙井茶", "perishable", 1, "268.00")],
+    ),
 ]
 
 
 def _staff():
     for username, password, role, first_name in STAFF:
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first_name,
-                                                                                "is_staff": True})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first_name, "is_staff": True}
+        )
         if created:
             user.set_password(password)
             user.save()
@@ -88,15 +171,30 @@ def _orders(today: datetime.date):
         for suffix, delivered_days_ago in (("1001", 3 + index), ("0901", 45 + index * 2)):
             number = f"{country}-{suffix}"
             delivered = today - datetime.timedelta(days=delivered_days_ago)
-            order, created = Order.objects.get_or_create(number=number, defaults={
-                "customer": customer, "currency": currency, "ordered_on": delivered - datetime.timedelta(days=3),
-                "delivered_on": delivered, "ship_name": name, "ship_street": street, "ship_postcode": postcode,
-                "ship_city": city, "ship_country": country,
-            })
+            order, created = Order.objects.get_or_create(
+                number=number,
+                defaults={
+                    "customer": customer,
+                    "currency": currency,
+                    "ordered_on": delivered - datetime.timedelta(days=3),
+                    "delivered_on": delivered,
+                    "ship_name": name,
+                    "ship_street": street,
+                    "ship_postcode": postcode,
+                    "ship_city": city,
+                    "ship_country": country,
+                },
+            )
             if created:
                 for sku, product, category, quantity, price in products:
-                    OrderLine.objects.create(order=order, sku=f"{sku}-{suffix}", name=product, category=category,
-                                             quantity=quantity, unit_price=Decimal(price))
+                    OrderLine.objects.create(
+                        order=order,
+                        sku=f"{sku}-{suffix}",
+                        name=product,
+                        category=category,
+                        quantity=quantity,
+                        unit_price=Decimal(price),
+                    )
             orders.append(order)
     return orders
 
@@ -105,8 +203,12 @@ def _cases(agent):
     """A few cases in different states, filed and moved through the real services."""
     if ReturnCase.objects.exists():
         return
-    plans = [("DE-1001", ["mark_received", "refund", "close"]), ("FR-1001", ["mark_received"]),
-             ("US-1001", ["mark_in_transit"]), ("RO-1001", [])]
+    plans = [
+        ("DE-1001", ["mark_received", "refund", "close"]),
+        ("FR-1001", ["mark_received"]),
+        ("US-1001", ["mark_in_transit"]),
+        ("RO-1001", []),
+    ]
     for number, steps in plans:
         order = Order.objects.get(number=number)
         line = order.lines.first()

@@ -1,7 +1,8 @@
 """Forms of the customer portal and the agent workspace."""
 
 from django import forms
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import Reason
 
@@ -19,7 +20,10 @@ class ReturnRequestForm(forms.Form):
         self.lines = lines  # list of rma.views.portal.LineView
         for line in lines:
             self.fields[f"qty_{line.id}"] = forms.IntegerField(
-                label=_("Quantity to return"), min_value=0, initial=0, required=False,
+                label=_("Quantity to return"),
+                min_value=0,
+                initial=0,
+                required=False,
                 widget=forms.NumberInput(attrs={"min": 0, "max": line.returnable}),
             )
             self.fields[f"reason_{line.id}"] = forms.ChoiceField(

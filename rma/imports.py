@@ -14,8 +14,19 @@ from policies.taxonomy import Category
 
 from .models import Customer, Order, OrderLine
 
-ORDER_FIELDS = ["order_number", "email", "customer_name", "language", "country", "currency", "ordered_on",
-                "delivered_on", "ship_street", "ship_postcode", "ship_city"]
+ORDER_FIELDS = [
+    "order_number",
+    "email",
+    "customer_name",
+    "language",
+    "country",
+    "currency",
+    "ordered_on",
+    "delivered_on",
+    "ship_street",
+    "ship_postcode",
+    "ship_city",
+]
 LINE_FIELDS = ["sku", "product_name", "category", "quantity", "unit_price"]
 OPTIONAL = {"delivered_on", "ship_postcode", "language", "phone"}
 
@@ -117,14 +128,23 @@ def orders_import(records: list[dict]) -> dict:
             line_where = f"{where} line {index}"
             _require(line, LINE_FIELDS, line_where)
             if line["category"] not in Category.values:
-                raise OrderImportError(f"{line_where}: unknown category {line['category']!r}; "
-                                   f"valid: {', '.join(Category.values)}")
+                raise OrderImportError(
+                    f"{line_where}: unknown category {line['category']!r}; valid: {', '.join(Category.values)}"
+                )
             try:
                 quantity, price = int(line["quantity"]), Decimal(str(line["unit_price"]))
             except (ValueError, InvalidOperation):
-                raise OrderImportError(f"{line_where}: quantity must be a whole number and unit_price a number") from None
-            order_line = OrderLine(order=order, sku=line["sku"], name=line["product_name"], category=line["category"],
-                                   quantity=quantity, unit_price=price)
+                raise OrderImportError(
+                    f"{line_where}: quantity must be a whole number and unit_price a number"
+                ) from None
+            order_line = OrderLine(
+                order=order,
+                sku=line["sku"],
+                name=line["product_name"],
+                category=line["category"],
+                quantity=quantity,
+                unit_price=price,
+            )
             try:
                 order_line.full_clean()
             except ValidationError as exc:

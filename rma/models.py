@@ -140,8 +140,7 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     def mark_in_transit(self):
         pass
 
-    @transition(field=status, source=[S.LABEL_ISSUED, S.IN_TRANSIT], target=S.RECEIVED,
-                permission="rma.process_case")
+    @transition(field=status, source=[S.LABEL_ISSUED, S.IN_TRANSIT], target=S.RECEIVED, permission="rma.process_case")
     def mark_received(self):
         pass
 
@@ -153,8 +152,12 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     def close(self):
         pass
 
-    @transition(field=status, source=[S.REQUESTED, S.APPROVED, S.LABEL_ISSUED], target=S.CANCELLED,
-                permission="rma.process_case")
+    @transition(
+        field=status,
+        source=[S.REQUESTED, S.APPROVED, S.LABEL_ISSUED],
+        target=S.CANCELLED,
+        permission="rma.process_case",
+    )
     def cancel(self):
         pass
 
@@ -202,8 +205,9 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind)
     from_status = models.CharField(max_length=20, choices=CaseStatus, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_role = models.CharField(max_length=16)  # customer, agent, system
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -252,8 +256,7 @@ class Refund(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     provider = models.CharField(max_length=40)
     provider_reference = models.CharField(max_length=120, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -274,6 +277,9 @@ class LocalPayment(models.Model):
     currency = models.CharField(max_length=3)
     reference = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.reference} {self.amount} {self.currency}"
 
 
 class Notification(models.Model):
@@ -301,9 +307,7 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        constraints = [
-            models.UniqueConstraint(fields=["case", "event", "channel"], name="notification_once_per_event")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "event", "channel"], name="notification_once_per_event")]
 
     def __str__(self):
         return f"{self.case.rma_number} {self.event} → {self.recipient}"

@@ -22,15 +22,21 @@ SUBJECTS = {
     "refunded": _("Your refund for return %(rma)s has been paid"),
 }
 BODIES = {
-    "filed": _("Thank you. We have received your request to return the items below. We will let you know as "
-               "soon as it is approved."),
+    "filed": _(
+        "Thank you. We have received your request to return the items below. We will let you know as "
+        "soon as it is approved."
+    ),
     "approved": _("Your return is approved. We are preparing your return label and will send it to you shortly."),
     "rejected": _("We are sorry, we could not accept your return. Reason: %(reason)s"),
-    "label_ready": _("Your return label is ready. Print it, stick it on the parcel and hand the parcel to "
-                     "%(carrier)s. Tracking number: %(tracking)s."),
+    "label_ready": _(
+        "Your return label is ready. Print it, stick it on the parcel and hand the parcel to "
+        "%(carrier)s. Tracking number: %(tracking)s."
+    ),
     "received": _("Your parcel has arrived at our returns centre. We will refund you shortly."),
-    "refunded": _("We have refunded %(amount)s to your original payment method. Depending on your bank, it "
-                  "can take a few days to appear."),
+    "refunded": _(
+        "We have refunded %(amount)s to your original payment method. Depending on your bank, it "
+        "can take a few days to appear."
+    ),
 }
 EVENTS = set(SUBJECTS)
 CASE_LINK_SALT = "rma.case-link"
@@ -101,9 +107,7 @@ def _render(notification: Notification) -> tuple[str, str, str]:
 def notification_deliver(*, notification_id: int) -> Notification:
     """Send one queued notification. A notification already sent is never sent again."""
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().select_related("case__customer").get(
-            pk=notification_id
-        )
+        notification = Notification.objects.select_for_update().select_related("case__customer").get(pk=notification_id)
         if notification.status == Notification.Status.SENT:
             return notification
         notification.attempts += 1
@@ -123,9 +127,14 @@ def notification_deliver(*, notification_id: int) -> Notification:
             notification.sent_at = timezone.now()
             notification.last_error = ""
             CaseEvent.objects.create(
-                case=notification.case, kind=CaseEvent.Kind.NOTIFICATION, actor_role="system",
-                data={"event": notification.event, "channel": notification.channel,
-                      "recipient": notification.recipient},
+                case=notification.case,
+                kind=CaseEvent.Kind.NOTIFICATION,
+                actor_role="system",
+                data={
+                    "event": notification.event,
+                    "channel": notification.channel,
+                    "recipient": notification.recipient,
+                },
             )
         notification.save()
     if error is not None:

@@ -6,16 +6,28 @@ AGENT = "Agents"
 SUPERVISOR = "Supervisors"
 POLICY_ADMIN = "Policy admins"
 
-_AGENT_PERMS = ["rma.view_returncase", "rma.decide_case", "rma.process_case", "rma.refund_case",
-                "rma.view_order", "rma.view_customer"]
+_AGENT_PERMS = [
+    "rma.view_returncase",
+    "rma.decide_case",
+    "rma.process_case",
+    "rma.refund_case",
+    "rma.view_order",
+    "rma.view_customer",
+]
 ROLE_PERMISSIONS = {
     AGENT: _AGENT_PERMS,
     SUPERVISOR: [*_AGENT_PERMS, "rma.supervise_case"],
     POLICY_ADMIN: [
-        "policies.view_region", "policies.add_region", "policies.change_region",
-        "policies.view_regioncountry", "policies.add_regioncountry", "policies.change_regioncountry",
+        "policies.view_region",
+        "policies.add_region",
+        "policies.change_region",
+        "policies.view_regioncountry",
+        "policies.add_regioncountry",
+        "policies.change_regioncountry",
         "policies.delete_regioncountry",
-        "policies.view_returnpolicy", "policies.add_returnpolicy", "policies.change_returnpolicy",
+        "policies.view_returnpolicy",
+        "policies.add_returnpolicy",
+        "policies.change_returnpolicy",
         "policies.delete_returnpolicy",
     ],
 }

@@ -46,8 +46,5 @@ def case_list_for_customer(*, customer: Customer):
 
 def case_list_for_queue(*, status: str | None = None, limit: int = 100):
     qs = ReturnCase.objects.select_related("customer").annotate(item_count=Count("items")).order_by("created_at")
-    if status:
-        qs = qs.filter(status=status)
-    else:
-        qs = qs.exclude(status__in=["closed", "cancelled"])
+    qs = qs.filter(status=status) if status else qs.exclude(status__in=["closed", "cancelled"])
     return qs[:limit]

@@ -84,8 +84,13 @@ def returnable_quantity(order_line: OrderLine) -> int:
 
 def _event(case, *, kind, actor=None, role="system", from_status="", to_status="", **data) -> CaseEvent:
     return CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor if actor and actor.is_authenticated else None, actor_role=role,
-        from_status=from_status, to_status=to_status, data=data,
+        case=case,
+        kind=kind,
+        actor=actor if actor and actor.is_authenticated else None,
+        actor_role=role,
+        from_status=from_status,
+        to_status=to_status,
+        data=data,
     )
 
 
@@ -101,8 +106,9 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
             if request.order_line.order.customer_id != customer.pk:
                 raise CaseInvalid(_("This item is not part of your orders."))
             if request.quantity < 1 or request.quantity > returnable_quantity(request.order_line):
-                raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.")
-                                  % {"item": request.order_line.name})
+                raise CaseInvalid(
+                    _("The quantity for %(item)s is more than can be returned.") % {"item": request.order_line.name}
+                )
             policy, decision = item_decision(
                 order_line=request.order_line, reason=request.reason, country=customer.country
             )
@@ -123,8 +129,13 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
         case.save()
         for request, decision in decisions:
             ReturnItem.objects.create(
-                case=case, order_line=request.order_line, quantity=request.quantity, reason=request.reason,
-                eligible=decision.eligible, basis=decision.basis, deadline=decision.deadline,
+                case=case,
+                order_line=request.order_line,
+                quantity=request.quantity,
+                reason=request.reason,
+                eligible=decision.eligible,
+                basis=decision.basis,
+                deadline=decision.deadline,
                 decision=decision.as_dict(),
             )
         _event(case, kind=CaseEvent.Kind.FILED, role="customer", to_status=case.status)
@@ -133,8 +144,7 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
             case.approve()
             case.auto_approved = True
             case.save()
-            _event(case, kind=CaseEvent.Kind.TRANSITION, from_status="requested", to_status=case.status,
-                   automatic=True)
+            _event(case, kind=CaseEvent.Kind.TRANSITION, from_status="requested", to_status=case.status, automatic=True)
             _after_approval(case)
     return case
 
@@ -253,15 +263,22 @@ def refund_pay(*, refund_id: int) -> Refund:
             return refund
         order = refund.case.items.select_related("order_line__order").first().order_line.order
         result = adapters.payment_provider().refund(
-            idempotency_key=refund.idempotency_key, amount=refund.amount, currency=refund.currency,
+            idempotency_key=refund.idempotency_key,
+            amount=refund.amount,
+            currency=refund.currency,
             order_number=order.number,
         )
         refund.status = Refund.Status.PAID
         refund.provider_reference = result.reference
         refund.paid_at = timezone.now()
         refund.save()
-        _event(refund.case, kind=CaseEvent.Kind.REFUND, amount=str(refund.amount), currency=refund.currency,
-               reference=result.reference)
+        _event(
+            refund.case,
+            kind=CaseEvent.Kind.REFUND,
+            amount=str(refund.amount),
+            currency=refund.currency,
+            reference=result.reference,
+        )
         notifications.notification_queue(case=refund.case, event="refunded")
     return refund
 
@@ -275,8 +292,9 @@ def case_close(*, case: ReturnCase, actor) -> ReturnCase:
 @transaction.atomic
 def case_cancel(*, case: ReturnCase, actor=None) -> ReturnCase:
     """Cancel before the parcel is on its way; ``actor=None`` means the customer cancelled."""
-    _transition(case, "cancel", actor=actor, role="customer" if actor is None else "agent",
-                check_perm=actor is not None)
+    _transition(
+        case, "cancel", actor=actor, role="customer" if actor is None else "agent", check_perm=actor is not None
+    )
     return case
 
 

@@ -28,8 +28,12 @@ def main() -> int:
     try:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "returns_portal.settings.local"}
         for domain in ("django",):
-            subprocess.run([*MANAGE, "makemessages", "--all", "--no-location", "--no-obsolete", "-d", domain,
-                            "-v0", *IGNORE], check=True, cwd=ROOT, env=env)
+            subprocess.run(
+                [*MANAGE, "makemessages", "--all", "--no-location", "--no-obsolete", "-d", domain, "-v0", *IGNORE],
+                check=True,
+                cwd=ROOT,
+                env=env,
+            )
         for po in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
             before = backup / po.relative_to(LOCALE)
             if not before.exists() or normalised(before) != normalised(po):
@@ -38,8 +42,9 @@ def main() -> int:
         shutil.rmtree(LOCALE)
         shutil.copytree(backup, LOCALE)
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
-        stats = subprocess.run(["msgfmt", "--statistics", "-o", os.devnull, str(po)], capture_output=True,
-                               text=True, check=False).stderr.strip()
+        stats = subprocess.run(
+            ["msgfmt", "--statistics", "-o", os.devnull, str(po)], capture_output=True, text=True, check=False
+        ).stderr.strip()
         if "untranslated" in stats or "fuzzy" in stats or "error" in stats:
             problems.append(f"{po.relative_to(ROOT)}: {stats}")
     for problem in problems:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
@@ -13,13 +13,13 @@ from ..forms import RejectForm
 from ..models import CaseStatus
 
 ACTION_LABELS = {
-    "approve": gettext_lazy("Approve"),
-    "reject": gettext_lazy("Reject"),
-    "mark_in_transit": gettext_lazy("Mark as shipped"),
-    "mark_received": gettext_lazy("Mark as received"),
-    "refund": gettext_lazy("Refund"),
-    "close": gettext_lazy("Close"),
-    "cancel": gettext_lazy("Cancel the return"),
+    "approve": pgettext_lazy("action", "Approve"),
+    "reject": pgettext_lazy("action", "Reject"),
+    "mark_in_transit": pgettext_lazy("action", "Mark as shipped"),
+    "mark_received": pgettext_lazy("action", "Mark as received"),
+    "refund": pgettext_lazy("action", "Refund"),
+    "close": pgettext_lazy("action", "Close"),
+    "cancel": pgettext_lazy("action", "Cancel the return"),
 }
 
 
@@ -43,15 +43,20 @@ def queue(request):
 
 
 def _render_case(request, case, *, reject_form=None, status=200):
-    return render(request, "rma/agent/case_detail.html", {
-        "case": case,
-        "items": case.items.all(),
-        "events": case.events.all(),
-        "shipment": getattr(case, "shipment", None),
-        "refund": case.refunds.first(),
-        "actions": _actions_for(case, request.user),
-        "reject_form": reject_form or RejectForm(),
-    }, status=status)
+    return render(
+        request,
+        "rma/agent/case_detail.html",
+        {
+            "case": case,
+            "items": case.items.all(),
+            "events": case.events.all(),
+            "shipment": getattr(case, "shipment", None),
+            "refund": case.refunds.first(),
+            "actions": _actions_for(case, request.user),
+            "reject_form": reject_form or RejectForm(),
+        },
+        status=status,
+    )
 
 
 def _get_case(rma_number):

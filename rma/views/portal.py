@@ -86,11 +86,17 @@ def _line_views(order, country: str) -> list[LineView]:
 def lookup(request):
     form = OrderLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order = selectors.order_find_for_lookup(number=form.cleaned_data["order_number"],
-                                                email=form.cleaned_data["email"])
+        order = selectors.order_find_for_lookup(
+            number=form.cleaned_data["order_number"], email=form.cleaned_data["email"]
+        )
         if order is None:
-            form.add_error(None, _("We could not find an order with these details. Check the order number "
-                                   "and the email address and try again."))
+            form.add_error(
+                None,
+                _(
+                    "We could not find an order with these details. Check the order number "
+                    "and the email address and try again."
+                ),
+            )
         else:
             request.session.cycle_key()
             request.session[SESSION_KEY] = order.customer_id
@@ -114,8 +120,10 @@ def order_return(request, number):
     returnable = [line for line in lines if line.can_return]
     form = ReturnRequestForm(request.POST or None, lines=returnable)
     if request.method == "POST" and form.is_valid():
-        items = [services.ItemRequest(order_line=line.line, quantity=qty, reason=reason)
-                 for line, qty, reason in form.cleaned_data["chosen"]]
+        items = [
+            services.ItemRequest(order_line=line.line, quantity=qty, reason=reason)
+            for line, qty, reason in form.cleaned_data["chosen"]
+        ]
         try:
             case = services.case_open(customer=order.customer, items=items, language=request.LANGUAGE_CODE)
         except services.CaseInvalid as exc:
@@ -123,12 +131,16 @@ def order_return(request, number):
         else:
             messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
             return redirect("portal:case_detail", rma_number=case.rma_number)
-    return render(request, "rma/portal/order_return.html", {
-        "order": order,
-        "form": form,
-        "returnable": returnable,
-        "not_returnable": [line for line in lines if not line.can_return],
-    })
+    return render(
+        request,
+        "rma/portal/order_return.html",
+        {
+            "order": order,
+            "form": form,
+            "returnable": returnable,
+            "not_returnable": [line for line in lines if not line.can_return],
+        },
+    )
 
 
 def _case_for_request(request, rma_number):
@@ -154,14 +166,18 @@ def case_detail(request, rma_number):
     if request.GET.get("t"):
         return _signed_link(request, rma_number, "portal:case_detail")
     case = _case_for_request(request, rma_number)
-    return render(request, "rma/portal/case_detail.html", {
-        "case": case,
-        "items": case.items.all(),
-        "events": case.events.all(),
-        "shipment": getattr(case, "shipment", None),
-        "refund": case.refunds.first(),
-        "can_cancel": case.status in {"requested", "approved", "label_issued"},
-    })
+    return render(
+        request,
+        "rma/portal/case_detail.html",
+        {
+            "case": case,
+            "items": case.items.all(),
+            "events": case.events.all(),
+            "shipment": getattr(case, "shipment", None),
+            "refund": case.refunds.first(),
+            "can_cancel": case.status in {"requested", "approved", "label_issued"},
+        },
+    )
 
 
 def case_label(request, rma_number):
@@ -171,8 +187,12 @@ def case_label(request, rma_number):
     shipment = getattr(case, "shipment", None)
     if shipment is None:
         raise Http404(_("The label is not ready yet."))
-    return FileResponse(shipment.label_pdf.open("rb"), content_type="application/pdf",
-                        filename=f"return-label-{case.rma_number}.pdf")
+    return FileResponse(
+        shipment.label_pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"return-label-{case.rma_number}.pdf",
+    )
 
 
 def case_cancel(request, rma_number):

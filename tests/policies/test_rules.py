@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.conf import settings
 from django.utils import translation
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from policies.explain import render_explanation
 from policies.law import jurisdiction_for
@@ -15,14 +17,24 @@ from policies.taxonomy import Category, Reason
 D = datetime.date
 
 
-def claim(country="IT", category="apparel", reason="change_of_mind", delivered=D(2026, 3, 2), claimed=None, **kw):
-    return Claim(country=country, category=category, reason=reason, delivered_on=delivered,
-                 claimed_on=claimed or delivered, **kw)
+MARCH_2 = D(2026, 3, 2)
+
+
+def claim(country="IT", category="apparel", reason="change_of_mind", delivered=MARCH_2, claimed=None, **kw):
+    return Claim(
+        country=country, category=category, reason=reason, delivered_on=delivered, claimed_on=claimed or delivered, **kw
+    )
 
 
 def policy(window=30, change_of_mind=True, payer="customer", auto=True):
-    return PolicySnapshot(region="EU", version=1, window_days=window, change_of_mind_allowed=change_of_mind,
-                          return_shipping_paid_by=payer, auto_approve=auto)
+    return PolicySnapshot(
+        region="EU",
+        version=1,
+        window_days=window,
+        change_of_mind_allowed=change_of_mind,
+        return_shipping_paid_by=payer,
+        auto_approve=auto,
+    )
 
 
 def test_eu_withdrawal_is_14_days_after_delivery_not_counting_the_delivery_day():
@@ -88,7 +100,9 @@ def test_eu_fault_is_covered_by_the_two_year_legal_guarantee():
 
 
 def test_japan_has_no_change_of_mind_right_when_terms_are_displayed():
-    decision = evaluate(claim(country="JP", claimed=D(2026, 3, 3)), policy(change_of_mind=False), jurisdiction_for("JP"))
+    decision = evaluate(
+        claim(country="JP", claimed=D(2026, 3, 3)), policy(change_of_mind=False), jurisdiction_for("JP")
+    )
     assert not decision.eligible
     assert decision.summary.code == "summary_no_change_of_mind"
 
@@ -119,16 +133,28 @@ def test_not_delivered_items_are_not_yet_returnable():
     assert decision.summary.code == "not_delivered"
 
 
-countries = st.sampled_from(["IT", "RO", "DE", "FR", "ES", "GB", "US", "US-CA", "JP", "CN", "KR", "BR", "TR", "AU", "CH",
-                             "NZ"])
-policies = st.one_of(st.none(), st.builds(
-    PolicySnapshot, region=st.just("X"), version=st.just(1), window_days=st.integers(0, 365),
-    change_of_mind_allowed=st.booleans(), return_shipping_paid_by=st.sampled_from(["customer", "merchant"]),
-    auto_approve=st.booleans(),
-))
+countries = st.sampled_from(
+    ["IT", "RO", "DE", "FR", "ES", "GB", "US", "US-CA", "JP", "CN", "KR", "BR", "TR", "AU", "CH", "NZ"]
+)
+policies = st.one_of(
+    st.none(),
+    st.builds(
+        PolicySnapshot,
+        region=st.just("X"),
+        version=st.just(1),
+        window_days=st.integers(0, 365),
+        change_of_mind_allowed=st.booleans(),
+        return_shipping_paid_by=st.sampled_from(["customer", "merchant"]),
+        auto_approve=st.booleans(),
+    ),
+)
 claims = st.builds(
-    Claim, country=countries, category=st.sampled_from(Category.values), reason=st.sampled_from(Reason.values),
-    delivered_on=st.dates(D(2024, 1, 1), D(2028, 12, 31)), claimed_on=st.just(D(2024, 1, 1)),
+    Claim,
+    country=countries,
+    category=st.sampled_from(Category.values),
+    reason=st.sampled_from(Reason.values),
+    delivered_on=st.dates(D(2024, 1, 1), D(2028, 12, 31)),
+    claimed_on=st.just(D(2024, 1, 1)),
     condition=st.sampled_from([None, "unopened", "opened", "unsealed", "used", "damaged"]),
     terms_displayed=st.booleans(),
 )
@@ -150,8 +176,10 @@ def test_a_policy_never_makes_a_decision_less_favourable_than_the_law_alone(c, p
 @given(c=claims, p=policies, first=st.integers(0, 800), later=st.integers(1, 800))
 def test_eligibility_never_returns_once_lapsed(c, p, first, later):
     law = jurisdiction_for(c.country)
-    at = lambda days: evaluate(Claim(**{**c.__dict__, "claimed_on": c.delivered_on + datetime.timedelta(days=days)}),
-                               p, law)  # noqa: E731
+
+    def at(days):
+        return evaluate(Claim(**{**c.__dict__, "claimed_on": c.delivered_on + datetime.timedelta(days=days)}), p, law)
+
     if not at(first).eligible:
         assert not at(first + later).eligible
 

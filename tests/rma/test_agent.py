@@ -12,13 +12,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def case(eu_policy):
     line = OrderLineFactory(unit_price="30.00")
-    return services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
-                              language="it")
+    return services.case_open(
+        customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")], language="it"
+    )
 
 
 def act(client, case, action, seen=None, **extra):
-    return client.post(f"/agent/cases/{case.rma_number}/action/",
-                       {"action": action, "seen_status": seen or ReturnCase.objects.get(pk=case.pk).status, **extra})
+    return client.post(
+        f"/agent/cases/{case.rma_number}/action/",
+        {"action": action, "seen_status": seen or ReturnCase.objects.get(pk=case.pk).status, **extra},
+    )
 
 
 def test_login_is_required(client, case):
@@ -29,8 +32,9 @@ def test_login_is_required(client, case):
 def test_queue_lists_open_cases_in_constant_queries(client, agent, case, django_assert_max_num_queries):
     for _ in range(5):
         line = OrderLineFactory()
-        services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
-                           language="en")
+        services.case_open(
+            customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")], language="en"
+        )
     client.force_login(agent)
     with django_assert_max_num_queries(8):
         response = client.get("/agent/")
@@ -80,8 +84,9 @@ def test_reject_without_reason_keeps_the_form(client, agent, eu_policy):
     eu_policy.auto_approve = False
     eu_policy.save()
     line = OrderLineFactory()
-    case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
-                              language="en")
+    case = services.case_open(
+        customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")], language="en"
+    )
     client.force_login(agent)
     assert act(client, case, "reject", reason="").status_code == 400
     assert act(client, case, "reject", reason="Worn outside").status_code == 302

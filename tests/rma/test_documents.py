@@ -16,8 +16,7 @@ def test_label_pdf_has_the_rma_number_barcode_tracking_and_addresses(eu_policy):
     customer = CustomerFactory(name="王芳", language="zh-hans", country="IT")
     order = OrderFactory(customer=customer, ship_street="南京东路100号", ship_city="上海市")
     line = OrderLineFactory(order=order, name="Giacca")
-    case = services.case_open(customer=customer, items=[services.ItemRequest(line, 1, "too_small")],
-                              language="zh-hans")
+    case = services.case_open(customer=customer, items=[services.ItemRequest(line, 1, "too_small")], language="zh-hans")
     shipment = Shipment.objects.get(case=case)
     reader = PdfReader(io.BytesIO(shipment.label_pdf.read()))
     assert len(reader.pages) == 1

@@ -26,10 +26,20 @@ def test_csv_import_groups_rows_into_orders_and_is_repeatable(tmp_path):
 
 
 def test_jsonl_import(tmp_path):
-    record = {"order_number": "CN-7", "email": "li@example.com", "customer_name": "李雷", "language": "zh-hans",
-              "country": "CN", "currency": "CNY", "ordered_on": "2026-11-01", "delivered_on": "2026-11-04",
-              "ship_street": "人民路1号", "ship_postcode": "200000", "ship_city": "上海市",
-              "lines": [{"sku": "A", "product_name": "茶", "category": "perishable", "quantity": 1, "unit_price": "88"}]}
+    record = {
+        "order_number": "CN-7",
+        "email": "li@example.com",
+        "customer_name": "李雷",
+        "language": "zh-hans",
+        "country": "CN",
+        "currency": "CNY",
+        "ordered_on": "2026-11-01",
+        "delivered_on": "2026-11-04",
+        "ship_street": "人民路1号",
+        "ship_postcode": "200000",
+        "ship_city": "上海市",
+        "lines": [{"sku": "A", "product_name": "茶", "category": "perishable", "quantity": 1, "unit_price": "88"}],
+    }
     path = tmp_path / "orders.jsonl"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n")
     call_command("import_orders", str(path))

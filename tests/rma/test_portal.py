@@ -54,7 +54,9 @@ def test_lookup_shows_each_item_with_why_it_can_or_cannot_be_returned(client, or
 def test_filing_a_return_in_italian(client, order):
     lookup(client, order, lang="it")
     line = order.lines.get(name="Wool jacket")
-    response = client.post(f"/it/orders/{order.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"})
+    response = client.post(
+        f"/it/orders/{order.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"}
+    )
     case = ReturnCase.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.rma_number}/")
     assert case.language == "it" and case.status == "label_issued"
@@ -86,7 +88,9 @@ def test_item_already_in_an_open_return_is_listed_apart(client, order):
     lookup(client, order)
     page = client.get(f"/en/orders/{order.number}/return/").content.decode()
     assert "This item is already in a return." in page
-    response = client.post(f"/en/orders/{order.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"})
+    response = client.post(
+        f"/en/orders/{order.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"}
+    )
     assert ReturnCase.objects.count() == 1
     assert response.status_code == 200
 
@@ -95,7 +99,9 @@ def test_reason_not_covered_gets_its_sentence_as_the_error(client, eu_policy):
     old = OrderFactory(delivered_on=timezone.localdate() - datetime.timedelta(days=60))
     line = OrderLineFactory(order=old)
     lookup(client, old)
-    response = client.post(f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"})
+    response = client.post(
+        f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"}
+    )
     assert "The return period for this item ended on" in response.content.decode()
     ok = client.post(f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "defective"})
     assert ok.status_code == 302
@@ -103,24 +109,27 @@ def test_reason_not_covered_gets_its_sentence_as_the_error(client, eu_policy):
 
 def test_a_customer_can_never_open_another_customers_case(client, order):
     other = OrderLineFactory(name="Someone else's lamp")
-    theirs = services.case_open(customer=other.order.customer, items=[services.ItemRequest(other, 1, "too_small")],
-                                language="en")
+    theirs = services.case_open(
+        customer=other.order.customer, items=[services.ItemRequest(other, 1, "too_small")], language="en"
+    )
     lookup(client, order)
     assert client.get(f"/en/cases/{theirs.rma_number}/").status_code == 404
     assert client.get(f"/en/cases/{theirs.rma_number}/label.pdf").status_code == 404
     assert client.post(f"/en/cases/{theirs.rma_number}/cancel/").status_code == 404
     assert client.get(f"/en/orders/{other.order.number}/return/").status_code == 302
     # A signed link for one case does not open another.
-    mine = services.case_open(customer=order.customer,
-                              items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en")
+    mine = services.case_open(
+        customer=order.customer, items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en"
+    )
     response = client.get(f"/en/cases/{theirs.rma_number}/?t={case_link_token(mine)}")
     assert response.status_code == 302 and response["Location"] == "/en/"
     assert ReturnCase.objects.get(pk=theirs.pk).status == "label_issued"
 
 
 def test_signed_email_link_opens_the_case_and_tampering_is_refused(client, order):
-    case = services.case_open(customer=order.customer,
-                              items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en")
+    case = services.case_open(
+        customer=order.customer, items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en"
+    )
     token = case_link_token(case)
     tampered = client.get(f"/en/cases/{case.rma_number}/?t={token[:-2]}xx")
     assert tampered.status_code == 302 and tampered["Location"] == "/en/"
@@ -130,8 +139,9 @@ def test_signed_email_link_opens_the_case_and_tampering_is_refused(client, order
 
 
 def test_customer_cancels_from_the_case_page(client, order):
-    case = services.case_open(customer=order.customer,
-                              items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en")
+    case = services.case_open(
+        customer=order.customer, items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en"
+    )
     lookup(client, order)
     client.post(f"/en/cases/{case.rma_number}/cancel/")
     assert ReturnCase.objects.get(pk=case.pk).status == "cancelled"

@@ -16,9 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def file_case(line, qty=1, reason="too_small", language="it"):
-    return services.case_open(customer=line.order.customer,
-                              items=[services.ItemRequest(order_line=line, quantity=qty, reason=reason)],
-                              language=language)
+    return services.case_open(
+        customer=line.order.customer,
+        items=[services.ItemRequest(order_line=line, quantity=qty, reason=reason)],
+        language=language,
+    )
 
 
 def fresh(case):
@@ -85,9 +87,11 @@ def test_filing_refuses_an_expired_item_and_an_empty_selection(eu_policy):
 def test_filing_refuses_another_customers_line(eu_policy):
     mine, theirs = OrderLineFactory(), OrderLineFactory()
     with pytest.raises(services.CaseInvalid):
-        services.case_open(customer=mine.order.customer,
-                           items=[services.ItemRequest(order_line=theirs, quantity=1, reason="too_small")],
-                           language="en")
+        services.case_open(
+            customer=mine.order.customer,
+            items=[services.ItemRequest(order_line=theirs, quantity=1, reason="too_small")],
+            language="en",
+        )
 
 
 @pytest.fixture
@@ -192,8 +196,9 @@ def test_tasks_run_twice_produce_one_label_one_email_one_payment(labelled_case, 
 def test_email_failure_is_recorded_and_retried_without_losing_the_message(eu_policy, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     case = file_case(OrderLineFactory())
-    notification = Notification.objects.create(case=case, event="received", language="it",
-                                               recipient=case.customer.email)
+    notification = Notification.objects.create(
+        case=case, event="received", language="it", recipient=case.customer.email
+    )
 
     def broken_send(self, *a, **kw):
         raise OSError("SMTP down")

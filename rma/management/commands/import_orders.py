@@ -22,6 +22,6 @@ class Command(BaseCommand):
             result = imports.orders_import(imports.parse(file.read_text(encoding="utf-8"), fmt))
         except imports.OrderImportError as exc:
             raise CommandError(f"{file}: {exc}. Nothing was imported.") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {result['created']} new and {result['updated']} updated orders from {file}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {result['created']} new and {result['updated']} updated orders from {file}.")
+        )
