@@ -127,6 +127,9 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
         )
         case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
         case.save()
+        if customer.language != language:
+            # The language the customer filed in is the one everything later is sent in.
+            Customer.objects.filter(pk=customer.pk).update(language=language)
         for request, decision in decisions:
             ReturnItem.objects.create(
                 case=case,
