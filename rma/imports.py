@@ -28,6 +28,7 @@ ORDER_FIELDS = [
     "ship_city",
 ]
 LINE_FIELDS = ["sku", "product_name", "category", "quantity", "unit_price"]
+LINE_OPTIONAL_FIELDS = ["hs_code", "weight_grams", "origin_country"]
 OPTIONAL = {"delivered_on", "ship_postcode", "language", "phone"}
 
 
@@ -44,7 +45,7 @@ def _records_from_csv(text: str):
             raise OrderImportError(f"row {row_number}: order_number is empty")
         order = orders.setdefault(number, {k: row.get(k, "") for k in ORDER_FIELDS} | {"lines": []})
         order.setdefault("_row", row_number)
-        order["lines"].append({k: row.get(k, "") for k in LINE_FIELDS})
+        order["lines"].append({k: row.get(k, "") for k in LINE_FIELDS + LINE_OPTIONAL_FIELDS})
     return list(orders.values())
 
 
@@ -133,9 +134,10 @@ def orders_import(records: list[dict]) -> dict:
                 )
             try:
                 quantity, price = int(line["quantity"]), Decimal(str(line["unit_price"]))
+                weight = int(line["weight_grams"]) if str(line.get("weight_grams") or "").strip() else None
             except (ValueError, InvalidOperation):
                 raise OrderImportError(
-                    f"{line_where}: quantity must be a whole number and unit_price a number"
+                    f"{line_where}: quantity and weight_grams must be whole numbers and unit_price a number"
                 ) from None
             order_line = OrderLine(
                 order=order,
@@ -144,6 +146,9 @@ def orders_import(records: list[dict]) -> dict:
                 category=line["category"],
                 quantity=quantity,
                 unit_price=price,
+                hs_code=str(line.get("hs_code") or "").strip(),
+                weight_grams=weight,
+                origin_country=str(line.get("origin_country") or "").strip().upper(),
             )
             try:
                 order_line.full_clean()

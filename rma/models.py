@@ -64,6 +64,10 @@ class OrderLine(models.Model):
     category = models.CharField(_("category"), max_length=32, choices=Category)
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    # For customs documents on cross-border returns.
+    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
