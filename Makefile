@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: messages-update help run test setup system-deps browser-deps messages migrate demo lint check pytest lock clean
+.PHONY: workflow-graph messages-update help run test setup system-deps browser-deps messages migrate demo lint check pytest lock clean
 
 help:
 	@echo "make run    set up, load demo data and serve on http://127.0.0.1:8000 (SQLite, tasks in-process)"
@@ -64,6 +64,10 @@ check: lint messages
 	DJANGO_SETTINGS_MODULE=returns_portal.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  DJANGO_ALLOWED_HOSTS=returns.example DATABASE_URL=postgres://u:p@db:5432/rp REDIS_URL=redis://redis:6379/0 \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+workflow-graph: $(STAMP)
+	$(MANAGE) graph_transitions rma.ReturnCase > docs/workflow.dot
+	dot -Tpng docs/workflow.dot -o docs/workflow.png
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --group dev -o requirements.lock --generate-hashes --python-version 3.12 -q

@@ -1,30 +1,116 @@
-"""Writes to policies: publishing a version retires the one before it."""
+"""Writes to policies: drafts, their rules and texts, publishing (which retires the version before)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Region, ReturnPolicy
+from .explain import render_step
+from .floor import floor_violations
+from .models import PolicyRule, PolicyText, Region, ReturnCenter, ReturnPolicy
+from .selectors import POLICY_TERM_FIELDS, RULE_TERM_FIELDS, customs_territory, policy_snapshot, region_countries
 
 
 class PolicyError(Exception):
-    """Base error of the policies app."""
+    """Base error of the policies app; its message is translated and safe to show."""
+
+
+class PolicyNotEditable(PolicyError):
+    """A published or retired version is never changed: a new draft replaces it."""
+
+
+def _not_editable() -> PolicyNotEditable:
+    return PolicyNotEditable(_("Only a draft can be changed; published versions are never edited."))
+
+
+def policy_floor_errors(*, policy: ReturnPolicy, rules=None) -> dict[str, list[str]]:
+    """The legal floor violations of a policy (with ``rules`` instead of its saved ones), by form field."""
+    snapshot = policy_snapshot(policy, rules=rules)
+    errors: dict[str, list[str]] = {}
+    for violation in floor_violations(snapshot, region_countries(region=policy.region)):
+        errors.setdefault(violation.field, []).append(render_step(violation.step))
+    return errors
+
+
+def _next_version(region: Region) -> int:
+    last = ReturnPolicy.objects.filter(region=region).order_by("-version").first()
+    return (last.version + 1) if last else 1
 
 
 def policy_create_draft(*, region: Region, actor=None, **fields) -> ReturnPolicy:
-    last = ReturnPolicy.objects.filter(region=region).order_by("-version").first()
-    policy = ReturnPolicy(region=region, version=(last.version + 1) if last else 1, **fields)
+    policy = ReturnPolicy(region=region, version=_next_version(region), **fields)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def policy_save_draft(*, policy: ReturnPolicy, actor) -> ReturnPolicy:
+    """Save a draft edited in a form: a new one gets the region's next version number."""
+    if policy.pk is None:
+        policy.version = _next_version(policy.region)
+        policy.status = ReturnPolicy.Status.DRAFT
+    elif not ReturnPolicy.objects.filter(pk=policy.pk, status=ReturnPolicy.Status.DRAFT).exists():
+        raise _not_editable()
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def policy_update_draft(*, policy: ReturnPolicy, actor, **fields) -> ReturnPolicy:
+    if not ReturnPolicy.objects.filter(pk=policy.pk, status=ReturnPolicy.Status.DRAFT).exists():
+        raise _not_editable()
+    for name, value in fields.items():
+        setattr(policy, name, value)
     policy.full_clean()
     policy.save()
     return policy
 
 
 @transaction.atomic
+def policy_copy_as_draft(*, policy: ReturnPolicy, actor) -> ReturnPolicy:
+    """A new draft with the terms, rules and texts of ``policy``: how a published version is changed."""
+    draft = policy_create_draft(
+        region=policy.region, actor=actor, **{name: getattr(policy, name) for name in POLICY_TERM_FIELDS}
+    )
+    for rule in policy.rules.all():
+        PolicyRule.objects.create(
+            policy=draft, priority=rule.priority, **{name: getattr(rule, name) for name in RULE_TERM_FIELDS}
+        )
+    for text in policy.texts.all():
+        PolicyText.objects.create(policy=draft, language=text.language, introduction=text.introduction)
+    return draft
+
+
+def policy_rule_create(*, policy: ReturnPolicy, actor, **fields) -> PolicyRule:
+    if policy.status != ReturnPolicy.Status.DRAFT:
+        raise _not_editable()
+    rule = PolicyRule(policy=policy, **fields)
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def policy_text_set(*, policy: ReturnPolicy, actor, language: str, introduction: str) -> PolicyText:
+    if policy.status != ReturnPolicy.Status.DRAFT:
+        raise _not_editable()
+    text = PolicyText.objects.filter(policy=policy, language=language).first() or PolicyText(
+        policy=policy, language=language
+    )
+    text.introduction = introduction
+    text.full_clean()
+    text.save()
+    return text
+
+
+@transaction.atomic
 def policy_publish(*, policy: ReturnPolicy, actor, note: str = "") -> ReturnPolicy:
-    policy = ReturnPolicy.objects.select_for_update().get(pk=policy.pk)
+    """Publish a draft after checking it against the law of every country of its region."""
+    policy = ReturnPolicy.objects.select_for_update().select_related("region").get(pk=policy.pk)
     if policy.status != ReturnPolicy.Status.DRAFT:
         raise ValidationError(_("Only a draft can be published; published versions are never edited."))
+    errors = policy_floor_errors(policy=policy)
+    if errors:
+        raise ValidationError([message for messages in errors.values() for message in messages])
     ReturnPolicy.objects.filter(region=policy.region, status=ReturnPolicy.Status.PUBLISHED).update(
         status=ReturnPolicy.Status.RETIRED
     )
@@ -37,3 +123,11 @@ def policy_publish(*, policy: ReturnPolicy, actor, note: str = "") -> ReturnPoli
     policy.full_clean()
     policy.save()
     return policy
+
+
+def return_center_create(*, actor=None, **fields) -> ReturnCenter:
+    fields.setdefault("customs_territory", customs_territory(fields.get("country", "")))
+    center = ReturnCenter(**fields)
+    center.full_clean()
+    center.save()
+    return center

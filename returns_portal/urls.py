@@ -13,4 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
 ]
-urlpatterns += i18n_patterns(path("", include("rma.urls_portal")))
+urlpatterns += i18n_patterns(
+    path("policies/", include("policies.urls")),
+    path("", include("rma.urls_portal")),
+)

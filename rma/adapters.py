@@ -28,12 +28,19 @@ class LocalPaymentProvider:
     name = "local"
 
     def refund(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
+        return self._record("refund", idempotency_key, amount, currency)
+
+    def charge(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
+        return self._record("charge", idempotency_key, amount, currency)
+
+    def _record(self, kind, idempotency_key, amount, currency) -> PaymentResult:
         from .models import LocalPayment
 
         try:
             with transaction.atomic():
                 payment = LocalPayment.objects.create(
                     idempotency_key=idempotency_key,
+                    kind=kind,
                     amount=amount,
                     currency=currency,
                     reference="LP-" + secrets.token_hex(8).upper(),
@@ -58,6 +65,21 @@ class LocalCarrier:
     def book_return(self, *, rma_number: str, from_country: str, to_country: str) -> LabelBooking:
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{rma_number}".encode()).hexdigest()[:12].upper()
         return LabelBooking(carrier=self.display_name, tracking_number=f"RP{digest}{to_country[:2]}")
+
+
+class LocalSmsGateway:
+    """Records text messages in its own table instead of sending them; one record per idempotency key."""
+
+    name = "local"
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> None:
+        from .models import LocalSms
+
+        LocalSms.objects.get_or_create(idempotency_key=idempotency_key, defaults={"phone": to, "body": body})
+
+
+def sms_gateway():
+    return import_string(getattr(settings, "SMS_GATEWAY", "rma.adapters.LocalSmsGateway"))()
 
 
 def payment_provider():

@@ -1,7 +1,13 @@
 """Django admin for orders, customers and cases; a case's status is read-only here."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from . import notifications
 from .models import CaseEvent, Customer, Notification, Order, OrderLine, Refund, ReturnCase, ReturnItem, Shipment
 
 
@@ -12,8 +18,17 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "country", "language"]
+    list_display = ["email", "name", "country", "language", "language_note"]
     search_fields = ["email", "name"]
+    list_filter = ["language", "country"]
+
+    @admin.display(description=_("language note"))
+    def language_note(self, obj):
+        if obj.requested_language:
+            return _("Asked for “%(language)s”, which the shop does not offer: served in English.") % {
+                "language": obj.requested_language
+            }
+        return ""
 
 
 @admin.register(Order)
@@ -52,7 +67,49 @@ class ReturnCaseAdmin(admin.ModelAdmin):
     inlines = [ReturnItemInline, CaseEventInline]
 
 
-for model in (Shipment, Refund, Notification):
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox: every message queued, sent or failed, with its attempts; and a preview of all templates."""
+
+    list_display = ["case", "event", "channel", "language", "recipient", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "channel", "event", "language"]
+    search_fields = ["case__rma_number", "recipient"]
+    list_select_related = ["case"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    change_list_template = "admin/rma/notification/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        urls = [
+            path("preview/", self.admin_site.admin_view(self.preview_view), name="rma_notification_preview"),
+        ]
+        return urls + super().get_urls()
+
+    def preview_view(self, request):
+        """Every message in every language, rendered with sample data."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = request.GET.get("event") or "label_ready"
+        if event not in notifications.EVENTS:
+            event = "label_ready"
+        previews = []
+        for code, name in settings.LANGUAGES:
+            subject, text, html = notifications.render_message(notifications.preview_data(event, code))
+            previews.append({"code": code, "name": name, "subject": subject, "text": text, "html": html})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Message preview"),
+            "events": sorted(notifications.EVENTS),
+            "event": event,
+            "previews": previews,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/rma/notification/preview.html", context)
+
+
+for model in (Shipment, Refund):
     admin.site.register(
         model, list_display=["__str__", "created_at"], readonly_fields=[f.name for f in model._meta.fields]
     )

@@ -139,6 +139,19 @@ CUSTOMERS = [
 ]
 
 
+# Typical HS codes and unit weights per category, for the customs documents of cross-border returns.
+CUSTOMS = {
+    "apparel": ("620293", 900),
+    "footwear": ("640411", 800),
+    "electronics": ("851830", 350),
+    "home": ("940520", 2500),
+    "books": ("490199", 600),
+    "cosmetics": ("330499", 120),
+    "personalised": ("691200", 400),
+    "perishable": ("090210", 250),
+}
+
+
 def _staff():
     for username, password, role, first_name in STAFF:
         user, created = User.objects.get_or_create(
@@ -187,6 +200,7 @@ def _orders(today: datetime.date):
             )
             if created:
                 for sku, product, category, quantity, price in products:
+                    hs_code, grams = CUSTOMS.get(category, ("", None))
                     OrderLine.objects.create(
                         order=order,
                         sku=f"{sku}-{suffix}",
@@ -194,32 +208,54 @@ def _orders(today: datetime.date):
                         category=category,
                         quantity=quantity,
                         unit_price=Decimal(price),
+                        hs_code=hs_code,
+                        weight_grams=grams,
+                        origin_country=country if country in {"IT", "CN", "JP", "DE", "FR"} else "CN",
                     )
             orders.append(order)
     return orders
 
 
-def _cases(agent):
-    """A few cases in different states, filed and moved through the real services."""
+def _file(number: str, *, reason="too_small", resolution="refund", wish="", line_index=0):
+    order = Order.objects.get(number=number)
+    line = list(order.lines.all())[line_index]
+    request = services.ItemRequest(
+        order_line=line, quantity=1, reason=reason, resolution=resolution, exchange_wish=wish
+    )
+    return services.case_open(customer=order.customer, items=[request], language=order.customer.language)
+
+
+def _inspect(case, agent):
+    for item in ReturnCase.objects.get(pk=case.pk).items.all():
+        services.item_inspect(item=item, actor=agent, grade="good", disposition="restock")
+
+
+def _cases(agent, supervisor):
+    """Cases of every kind in different states, filed and moved through the real services."""
     if ReturnCase.objects.exists():
         return
-    plans = [
-        ("DE-1001", ["mark_received", "refund", "close"]),
-        ("FR-1001", ["mark_received"]),
-        ("US-1001", ["mark_in_transit"]),
-        ("RO-1001", []),
-    ]
-    for number, steps in plans:
-        order = Order.objects.get(number=number)
-        line = order.lines.first()
-        case = services.case_open(
-            customer=order.customer,
-            items=[services.ItemRequest(order_line=line, quantity=1, reason="too_small")],
-            language=order.customer.language,
-        )
-        for step in steps:
-            case = ReturnCase.objects.get(pk=case.pk)
-            services.AGENT_ACTIONS[step](case=case, actor=agent)
+
+    def step(case, name, **kwargs):
+        fn = services.AGENT_ACTIONS.get(name) or getattr(services, name)
+        fn(case=ReturnCase.objects.get(pk=case.pk), actor=agent, **kwargs)
+
+    done = _file("DE-1001")  # refunded and closed
+    step(done, "mark_received")
+    _inspect(done, agent)
+    step(done, "refund")
+    step(done, "close")
+    received = _file("FR-1001")  # waiting for inspection
+    step(received, "mark_received")
+    step(_file("US-1001"), "mark_in_transit")  # on its way back
+    _file("RO-1001")  # label issued
+    exchange = _file("IT-1001", resolution="exchange", wish="Stessa giacca, taglia M")  # exchange, inspected
+    step(exchange, "mark_received")
+    _inspect(exchange, agent)
+    warranty = _file("JP-0901", reason="defective", resolution="repair")  # warranty claim in review
+    services.case_request_info(
+        case=ReturnCase.objects.get(pk=warranty.pk), actor=agent, question="When did the kettle stop heating?"
+    )
+    _file("CN-1001", reason="damaged_in_transit", line_index=0)  # delivery claim, kept by the customer
 
 
 def demo_load() -> dict:
@@ -228,5 +264,5 @@ def demo_load() -> dict:
     agent = _staff()
     _regions(User.objects.get(username="policyadmin"))
     orders = _orders(timezone.localdate())
-    _cases(agent)
+    _cases(agent, User.objects.get(username="supervisor"))
     return {"staff": STAFF, "orders": orders}

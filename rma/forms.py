@@ -1,10 +1,14 @@
 """Forms of the customer portal and the agent workspace."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from policies.taxonomy import Reason
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+
+from .models import Compensation, DeductionReason, Inspection, Refund, Resolution
 
 
 class OrderLookupForm(forms.Form):
@@ -13,7 +17,7 @@ class OrderLookupForm(forms.Form):
 
 
 class ReturnRequestForm(forms.Form):
-    """One quantity and one reason per order line; built from the lines the customer may return."""
+    """One quantity, reason and wished resolution per order line, built from the lines the customer may return."""
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,10 +31,21 @@ class ReturnRequestForm(forms.Form):
                 widget=forms.NumberInput(attrs={"min": 0, "max": line.returnable}),
             )
             self.fields[f"reason_{line.id}"] = forms.ChoiceField(
-                label=_("Reason"), required=False, choices=[("", _("Choose a reason"))] + list(Reason.choices)
+                label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *Reason.choices]
+            )
+            self.fields[f"resolution_{line.id}"] = forms.ChoiceField(
+                label=_("What would you like?"), required=False, choices=Resolution.choices, initial=Resolution.REFUND
+            )
+            self.fields[f"wish_{line.id}"] = forms.CharField(
+                label=_("For an exchange: what would you like instead?"),
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": gettext("e.g. the same in size M")}),
             )
             line.qty_field = self[f"qty_{line.id}"]
             line.reason_field = self[f"reason_{line.id}"]
+            line.resolution_field = self[f"resolution_{line.id}"]
+            line.wish_field = self[f"wish_{line.id}"]
 
     def clean(self):
         cleaned = super().clean()
@@ -38,6 +53,8 @@ class ReturnRequestForm(forms.Form):
         for line in self.lines:
             qty = cleaned.get(f"qty_{line.id}") or 0
             reason = cleaned.get(f"reason_{line.id}")
+            resolution = cleaned.get(f"resolution_{line.id}") or Resolution.REFUND
+            wish = (cleaned.get(f"wish_{line.id}") or "").strip()
             if qty == 0:
                 continue
             if line.returnable == 0:
@@ -55,12 +72,96 @@ class ReturnRequestForm(forms.Form):
             if not line.eligible_for(reason):
                 self.add_error(f"reason_{line.id}", line.refusal_for(reason))
                 continue
-            chosen.append((line, qty, reason))
+            if resolution in {Resolution.REPAIR, Resolution.REPLACEMENT} and reason in CHANGE_OF_MIND_REASONS:
+                self.add_error(
+                    f"resolution_{line.id}",
+                    gettext("Repair or replacement is only offered for faulty, damaged or wrong items."),
+                )
+                continue
+            if resolution == Resolution.EXCHANGE and not wish:
+                self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
+                continue
+            chosen.append((line, qty, reason, resolution, wish))
         if not chosen and not self.errors:
             raise forms.ValidationError(gettext("Choose at least one item and how many to return."))
         cleaned["chosen"] = chosen
         return cleaned
 
 
+class PreferencesForm(forms.Form):
+    non_essential = forms.BooleanField(
+        label=_("Also send me confirmations and surveys, not only what I need to complete a return"), required=False
+    )
+    notify_sms = forms.BooleanField(label=_("Text me important updates (when the shop has my phone number)"),
+                                    required=False)  # fmt: skip
+
+
+class ProvideInfoForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason the customer will read"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestInfoForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question for the customer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class InspectForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Condition"), choices=Inspection.Grade.choices)
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=Inspection.Disposition.choices)
+    complete = forms.BooleanField(label=_("Complete, with all parts"), required=False, initial=True)
+    customer_fault = forms.BooleanField(label=_("Damage caused by the customer"), required=False)
+    fault_found = forms.BooleanField(label=_("The reported fault is confirmed"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photo = forms.ImageField(label=_("Photo"), required=False)
+    deduction_reason = forms.ChoiceField(
+        label=_("Deduction"), required=False, choices=[("", _("No deduction")), *DeductionReason.choices]
+    )
+    deduction_amount = forms.DecimalField(
+        label=_("Deduction amount"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("deduction_reason") and not cleaned.get("deduction_amount"):
+            self.add_error("deduction_amount", gettext("Enter the amount of the deduction."))
+        if cleaned.get("deduction_amount") and not cleaned.get("deduction_reason"):
+            self.add_error("deduction_reason", gettext("Choose the reason for the deduction."))
+        return cleaned
+
+
+class OfferForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount offered"), min_value=0, max_digits=12, decimal_places=2)
+    reason = forms.ChoiceField(label=_("Reason"), choices=DeductionReason.choices)
+
+
+class RefundForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(Refund.Kind.REFUND, Refund.Kind.REFUND.label), (Refund.Kind.PRICE_REDUCTION,
+                                                                   Refund.Kind.PRICE_REDUCTION.label)],
+    )  # fmt: skip
+    amount = forms.DecimalField(
+        label=_("Amount (empty: everything due)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+class ExchangeForm(forms.Form):
+    description = forms.CharField(label=_("What is sent to the customer"), max_length=500)
+    price_difference = forms.DecimalField(
+        label=_("Price difference (positive: the customer pays, negative: we refund)"),
+        initial=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+
+
+class GoodwillForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Goodwill gesture"), choices=Compensation.Kind.choices)
+    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    token = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)

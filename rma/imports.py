@@ -14,6 +14,7 @@ from policies.taxonomy import Category
 
 from .models import Customer, Order, OrderLine
 
+ORDER_OPTIONAL_FIELDS = ["phone", "time_zone"]
 ORDER_FIELDS = [
     "order_number",
     "email",
@@ -29,7 +30,7 @@ ORDER_FIELDS = [
 ]
 LINE_FIELDS = ["sku", "product_name", "category", "quantity", "unit_price"]
 LINE_OPTIONAL_FIELDS = ["hs_code", "weight_grams", "origin_country"]
-OPTIONAL = {"delivered_on", "ship_postcode", "language", "phone"}
+OPTIONAL = {"delivered_on", "ship_postcode", "language", "phone", "time_zone"}
 
 
 class OrderImportError(Exception):
@@ -43,7 +44,9 @@ def _records_from_csv(text: str):
         number = (row.get("order_number") or "").strip()
         if not number:
             raise OrderImportError(f"row {row_number}: order_number is empty")
-        order = orders.setdefault(number, {k: row.get(k, "") for k in ORDER_FIELDS} | {"lines": []})
+        order = orders.setdefault(
+            number, {k: row.get(k, "") for k in ORDER_FIELDS + ORDER_OPTIONAL_FIELDS} | {"lines": []}
+        )
         order.setdefault("_row", row_number)
         order["lines"].append({k: row.get(k, "") for k in LINE_FIELDS + LINE_OPTIONAL_FIELDS})
     return list(orders.values())
@@ -96,14 +99,17 @@ def orders_import(records: list[dict]) -> dict:
         _require(record, ORDER_FIELDS, where)
         if not record.get("lines"):
             raise OrderImportError(f"{where}: an order needs at least one line")
-        language = (record.get("language") or "en").lower()
+        language = (record.get("language") or "en").strip().lower()
         customer, _ = Customer.objects.update_or_create(
             email=record["email"].strip().lower(),
             defaults={
                 "name": record["customer_name"].strip(),
+                # A language the shop does not ship: English for now, and the admin sees what was asked for.
                 "language": language if language in languages else "en",
+                "requested_language": "" if language in languages else language,
                 "country": record["country"].strip().upper(),
                 "phone": (record.get("phone") or "").strip(),
+                "time_zone": (record.get("time_zone") or "").strip(),
             },
         )
         order, was_created = Order.objects.update_or_create(

@@ -1,5 +1,8 @@
 """The notification outbox: rows written with the state change, sent by a task in the customer's language."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -11,15 +14,25 @@ from django.utils.translation import gettext_lazy as _
 
 from returns_portal.formatting import format_money
 
-from .models import CaseEvent, Notification, ReturnCase
+from . import adapters
+from .models import CaseEvent, Notification, ReturnCase, Shipment
 
 SUBJECTS = {
     "filed": _("We have received your return request %(rma)s"),
     "approved": _("Your return %(rma)s is approved"),
     "rejected": _("Your return %(rma)s could not be accepted"),
+    "needs_info": _("We need a little more information about your return %(rma)s"),
     "label_ready": _("Your return label for %(rma)s is ready"),
     "received": _("We have received your parcel for return %(rma)s"),
+    "inspected": _("We have checked the items of your return %(rma)s"),
+    "offer": _("An offer for your return %(rma)s"),
     "refunded": _("Your refund for return %(rma)s has been paid"),
+    "credited": _("Your store credit for return %(rma)s is ready"),
+    "exchanged": _("Your exchange for return %(rma)s is on its way"),
+    "repaired": _("Your item from return %(rma)s has been repaired"),
+    "replaced": _("Your replacement for return %(rma)s is on its way"),
+    "deadline_changed": _("A date for your return %(rma)s has changed"),
+    "closed": _("Your return %(rma)s is complete"),
 }
 BODIES = {
     "filed": _(
@@ -28,15 +41,30 @@ BODIES = {
     ),
     "approved": _("Your return is approved. We are preparing your return label and will send it to you shortly."),
     "rejected": _("We are sorry, we could not accept your return. Reason: %(reason)s"),
+    "needs_info": _("To decide on your return we need your answer to this question: %(question)s"),
     "label_ready": _(
         "Your return label is ready. Print it, stick it on the parcel and hand the parcel to "
         "%(carrier)s. Tracking number: %(tracking)s."
     ),
     "received": _("Your parcel has arrived at our returns centre. We will refund you shortly."),
+    "inspected": _("We have checked the items you sent back. The next step follows shortly."),
+    "offer": _(
+        "After checking the items we can offer you a refund of %(offer)s. Please accept or refuse the offer "
+        "on your return's page."
+    ),
     "refunded": _(
         "We have refunded %(amount)s to your original payment method. Depending on your bank, it "
         "can take a few days to appear."
     ),
+    "credited": _("We have added %(amount)s of store credit to your account. Your store credit code is %(code)s."),
+    "exchanged": _("Your exchange order %(number)s has been created and will be sent to you shortly."),
+    "repaired": _("Your item has been repaired and will be sent back to you shortly."),
+    "replaced": _("Your replacement order %(number)s has been created and will be sent to you shortly."),
+    "deadline_changed": _(
+        "Your parcel has not reached us yet. As the law allows, we will refund you as soon as it arrives, "
+        "or when you send us proof that you have sent it."
+    ),
+    "closed": _("Your return is complete. Thank you for shopping with us."),
 }
 EVENTS = set(SUBJECTS)
 CASE_LINK_SALT = "rma.case-link"
@@ -61,47 +89,169 @@ def case_url(case: ReturnCase, view: str = "portal:case_detail") -> str:
     return f"{settings.SITE_URL}{path}?t={case_link_token(case)}"
 
 
-def notification_queue(*, case: ReturnCase, event: str, channel: str = "email") -> Notification | None:
-    """Write the outbox row in the caller's transaction and send it after commit; once per event."""
+# Messages a customer needs to complete the return; the others stop when they unsubscribe.
+ESSENTIAL_EVENTS = frozenset(
+    {"approved", "rejected", "needs_info", "label_ready", "offer", "refunded", "credited", "exchanged", "repaired",
+     "replaced", "deadline_changed"}
+)  # fmt: skip
+# Short enough for a text message, and worth one.
+SMS_EVENTS = frozenset({"label_ready", "needs_info", "offer", "refunded", "credited", "deadline_changed"})
+
+
+def channels_for(customer, event: str) -> list[str]:
+    """The channels a customer gets this event on: email (unless unsubscribed from non-essential messages),
+    and SMS when they have a phone number and have not turned text messages off."""
+    if event not in ESSENTIAL_EVENTS and customer.unsubscribed_at is not None:
+        return []
+    channels = ["email"]
+    if event in SMS_EVENTS and customer.phone and customer.notify_sms:
+        channels.append("sms")
+    return channels
+
+
+def notification_queue(
+    *, case: ReturnCase, event: str, occurrence: str = "", params: dict | None = None
+) -> list[Notification]:
+    """Write the outbox rows in the caller's transaction and send them after commit.
+
+    One message per (case, event, channel, occurrence): ``occurrence`` tells repeatable events apart.
+    """
     from .tasks import notification_send
 
-    assert event in EVENTS, event
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                case=case, event=event, channel=channel, language=case.language, recipient=case.customer.email
-            )
-    except IntegrityError:
-        return None
-    notification_send.delay_on_commit(notification.id)
-    return notification
+    if event not in EVENTS:
+        raise ValueError(f"unknown notification event {event!r}")
+    customer = case.customer
+    queued = []
+    for channel in channels_for(customer, event):
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    case=case,
+                    event=event,
+                    channel=channel,
+                    idempotency_key=f"{case.pk}:{event}:{channel}:{occurrence}",
+                    params=params or {},
+                    language=case.language,
+                    recipient=customer.email if channel == "email" else customer.phone,
+                )
+        except IntegrityError:
+            continue  # already queued for this event: once is enough
+        notification_send.delay_on_commit(notification.id)
+        queued.append(notification)
+    return queued
 
 
-def _render(notification: Notification) -> tuple[str, str, str]:
-    case = notification.case
-    shipment = getattr(case, "shipment", None)
-    refund = case.refunds.first()
-    with translation.override(notification.language):
+@dataclass(frozen=True)
+class MessageData:
+    """Everything a notification shows, as plain values: rendered the same for a real case and a preview."""
+
+    event: str
+    language: str
+    customer_name: str
+    items: tuple  # (name, quantity) pairs
+    params: dict  # raw values: rma, reason, question, carrier, tracking, amount+currency, offer+currency, code, number
+    case_url: str
+    label_url: str = ""
+
+
+def render_message(data: MessageData) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one message in its language; money formatted by Babel there."""
+    raw = data.params
+    with translation.override(data.language):
         params = {
-            "rma": case.rma_number,
-            "reason": case.rejection_reason,
-            "carrier": shipment.carrier if shipment else "",
-            "tracking": shipment.tracking_number if shipment else "",
-            "amount": format_money(refund.amount, refund.currency) if refund else "",
+            **{k: raw.get(k, "") for k in ("rma", "reason", "question", "carrier", "tracking", "code", "number")},
+            "amount": format_money(raw["amount"], raw["currency"]) if raw.get("amount") else "",
+            "offer": format_money(raw["offer"], raw["currency"]) if raw.get("offer") else "",
         }
         context = {
-            "case": case,
-            "customer": case.customer,
-            "subject": str(SUBJECTS[notification.event]) % params,
-            "body": str(BODIES[notification.event]) % params,
-            "case_url": case_url(case),
-            "label_url": case_url(case, "portal:case_label") if shipment else "",
+            "customer_name": data.customer_name,
+            "subject": str(SUBJECTS[data.event]) % params,
+            "body": str(BODIES[data.event]) % params,
+            "case_url": data.case_url,
+            "label_url": data.label_url,
             "shop_name": settings.SHOP_NAME,
-            "items": list(case.items.select_related("order_line__order")),
+            "items": data.items,
         }
         text = render_to_string("rma/emails/notification.txt", context)
         html = render_to_string("rma/emails/notification.html", context)
     return context["subject"], text, html
+
+
+def message_data(notification: Notification) -> MessageData:
+    case = notification.case
+    shipment = Shipment.objects.filter(case=case).first()
+    extra = notification.params or {}
+    params = {
+        "rma": case.rma_number,
+        "reason": case.rejection_reason,
+        "question": case.info_request,
+        "carrier": shipment.carrier if shipment else "",
+        "tracking": shipment.tracking_number if shipment else "",
+        "amount": extra.get("amount", ""),
+        "currency": extra.get("currency") or case.currency,
+        "offer": str(case.offer_amount) if case.offer_amount is not None else "",
+        "code": extra.get("code", ""),
+        "number": extra.get("number", ""),
+    }
+    items = tuple((i.order_line.name, i.quantity) for i in case.items.select_related("order_line"))
+    return MessageData(
+        event=notification.event,
+        language=notification.language,
+        customer_name=case.customer.name,
+        items=items,
+        params=params,
+        case_url=case_url(case),
+        label_url=case_url(case, "portal:case_label") if shipment else "",
+    )
+
+
+def preview_data(event: str, language: str) -> MessageData:
+    """Sample data for the admin's preview of every message in every language."""
+    return MessageData(
+        event=event,
+        language=language,
+        customer_name="Maria Rossi",
+        items=(("Wool jacket", 1), ("Running shoes", 2)),
+        params={
+            "rma": "R0123456789",
+            "reason": "…",
+            "question": "…",
+            "carrier": "Returns Post",
+            "tracking": "RP1234567890IT",
+            "amount": "129.90",
+            "offer": "99.00",
+            "currency": "EUR",
+            "code": "SC-ABCDEFGH2345",
+            "number": "EX-R0123456789",
+        },  # fmt: skip
+        case_url=f"{settings.SITE_URL}/",
+        label_url=f"{settings.SITE_URL}/",
+    )
+
+
+def _render(notification: Notification) -> tuple[str, str, str]:
+    return render_message(message_data(notification))
+
+
+def _send_email(notification: Notification) -> tuple[str, str]:
+    subject, text, html = _render(notification)
+    if notification.event not in ESSENTIAL_EVENTS:
+        with translation.override(notification.language):
+            text += "\n" + str(UNSUBSCRIBE_TEXT) % {
+                "url": unsubscribe_url(notification.case.customer, notification.language)
+            }
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return subject, text
+
+
+def _send_sms(notification: Notification) -> tuple[str, str]:
+    subject, _text, _html = _render(notification)
+    with translation.override(notification.language):
+        body = f"{subject} {case_url(notification.case)}"
+    adapters.sms_gateway().send(to=notification.recipient, body=body, idempotency_key=notification.idempotency_key)
+    return "", body
 
 
 def notification_deliver(*, notification_id: int) -> Notification:
@@ -111,21 +261,24 @@ def notification_deliver(*, notification_id: int) -> Notification:
         if notification.status == Notification.Status.SENT:
             return notification
         notification.attempts += 1
-        subject, text, html = _render(notification)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
-        message.attach_alternative(html, "text/html")
+        send = _send_sms if notification.channel == "sms" else _send_email
         try:
-            message.send()
-        except OSError as exc:
+            subject, body = send(notification)
+        except (OSError, adapters.ProviderError) as exc:
             error = exc
             notification.status = Notification.Status.FAILED
             notification.last_error = str(exc)[:2000]
+            # The task retries with exponential backoff; this is when the next try is due, at the latest.
+            notification.next_attempt_at = timezone.now() + datetime.timedelta(
+                seconds=min(2**notification.attempts, 600)
+            )
         else:
             error = None
             notification.status = Notification.Status.SENT
-            notification.subject, notification.body = subject, text
+            notification.subject, notification.body = subject, body
             notification.sent_at = timezone.now()
             notification.last_error = ""
+            notification.next_attempt_at = None
             CaseEvent.objects.create(
                 case=notification.case,
                 kind=CaseEvent.Kind.NOTIFICATION,
@@ -140,3 +293,24 @@ def notification_deliver(*, notification_id: int) -> Notification:
     if error is not None:
         raise error  # the task retries with backoff; the row keeps the attempt and the error
     return notification
+
+
+UNSUBSCRIBE_SALT = "rma.unsubscribe"
+UNSUBSCRIBE_TEXT = _("To stop messages you do not need for your returns: %(url)s")
+
+
+def unsubscribe_token(customer) -> str:
+    return signing.dumps({"c": customer.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_read(token: str) -> int | None:
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)["c"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+
+
+def unsubscribe_url(customer, language: str) -> str:
+    with translation.override(language):
+        path = reverse("portal:unsubscribe", kwargs={"token": unsubscribe_token(customer)})
+    return f"{settings.SITE_URL}{path}"

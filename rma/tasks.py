@@ -19,3 +19,13 @@ def notification_send(notification_id: int) -> None:
 @shared_task(acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8)
 def refund_execute(refund_id: int) -> None:
     services.refund_pay(refund_id=refund_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8)
+def exchange_settle(exchange_id: int) -> None:
+    services.exchange_charge(exchange_id=exchange_id)
+
+
+@shared_task(acks_late=True)
+def sla_sweep() -> dict:
+    return services.sla_sweep()

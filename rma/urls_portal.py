@@ -11,4 +11,8 @@ urlpatterns = [
     path("cases/<str:rma_number>/", portal.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/label.pdf", portal.case_label, name="case_label"),
     path("cases/<str:rma_number>/cancel/", portal.case_cancel, name="case_cancel"),
+    path("cases/<str:rma_number>/answer/", portal.case_provide_info, name="case_provide_info"),
+    path("cases/<str:rma_number>/offer/", portal.case_answer_offer, name="case_answer_offer"),
+    path("preferences/", portal.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
 ]

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "returns_portal.middleware.CustomerTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "returns_portal.urls"
@@ -86,6 +87,11 @@ LANGUAGES = [
     ("it", _("Italian")),
     ("ro", _("Romanian")),
     ("zh-hans", _("Simplified Chinese")),
+    ("ja", _("Japanese")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
@@ -142,3 +148,21 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Periodic work for Celery beat (the sweeps queue).
+CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+}
+
+# Case deadlines in hours (first response, decision, refund after the goods arrive) and label validity.
+SLA_HOURS = {
+    "first_response": env.int("SLA_FIRST_RESPONSE_HOURS", default=24),
+    "decision": env.int("SLA_DECISION_HOURS", default=48),
+    "refund_after_receipt": env.int("SLA_REFUND_HOURS", default=24),
+}
+LABEL_VALID_DAYS = env.int("LABEL_VALID_DAYS", default=30)
+# Goodwill each role may grant without a manager, as a percentage of the returned items' value.
+GOODWILL_LIMIT_PERCENT = {"agent": 10, "supervisor": 50}
+
+# Where the policy simulator finds recent real claims (policies never imports rma: it loads this path).
+POLICY_SIMULATION_SOURCE = "rma.policy_claims.recent_claims"

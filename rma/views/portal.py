@@ -3,24 +3,35 @@
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
 from .. import notifications, selectors, services
-from ..forms import OrderLookupForm, ReturnRequestForm
+from ..forms import OrderLookupForm, PreferencesForm, ProvideInfoForm, ReturnRequestForm
+from ..models import BEFORE_SHIPPING, CaseStatus
 
 SESSION_KEY = "portal_customer_id"
 
 
 def _customer_id(request) -> int | None:
     return request.session.get(SESSION_KEY)
+
+
+def _sign_in(request, customer) -> None:
+    """Remember the customer on this session (a new session key), with their time zone."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = customer.pk
+    if customer.time_zone:
+        request.session["portal_time_zone"] = customer.time_zone
+    else:
+        request.session.pop("portal_time_zone", None)
 
 
 @dataclass
@@ -98,8 +109,7 @@ def lookup(request):
                 ),
             )
         else:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = order.customer_id
+            _sign_in(request, order.customer)
             return redirect("portal:order_return", number=order.number)
     cases = []
     customer_id = _customer_id(request)
@@ -121,8 +131,10 @@ def order_return(request, number):
     form = ReturnRequestForm(request.POST or None, lines=returnable)
     if request.method == "POST" and form.is_valid():
         items = [
-            services.ItemRequest(order_line=line.line, quantity=qty, reason=reason)
-            for line, qty, reason in form.cleaned_data["chosen"]
+            services.ItemRequest(
+                order_line=line.line, quantity=qty, reason=reason, resolution=resolution, exchange_wish=wish
+            )
+            for line, qty, reason, resolution, wish in form.cleaned_data["chosen"]
         ]
         try:
             case = services.case_open(customer=order.customer, items=items, language=request.LANGUAGE_CODE)
@@ -157,8 +169,11 @@ def _signed_link(request, rma_number, view):
     if data is None or data.get("rma") != rma_number:
         messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
         return redirect("portal:lookup")
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = data["c"]
+    customer = selectors.customer_get(customer_id=data["c"])
+    if customer is None:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    _sign_in(request, customer)
     return redirect(reverse(view, kwargs={"rma_number": rma_number}))
 
 
@@ -166,6 +181,10 @@ def case_detail(request, rma_number):
     if request.GET.get("t"):
         return _signed_link(request, rma_number, "portal:case_detail")
     case = _case_for_request(request, rma_number)
+    return _render_case(request, case)
+
+
+def _render_case(request, case, *, info_form=None, status=200):
     return render(
         request,
         "rma/portal/case_detail.html",
@@ -174,10 +193,44 @@ def case_detail(request, rma_number):
             "items": case.items.all(),
             "events": case.events.all(),
             "shipment": getattr(case, "shipment", None),
-            "refund": case.refunds.first(),
-            "can_cancel": case.status in {"requested", "approved", "label_issued"},
+            "refunds": case.refunds.all(),
+            "exchange_order": getattr(case, "exchange_order", None),
+            "can_cancel": case.status in BEFORE_SHIPPING,
+            "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
         },
+        status=status,
     )
+
+
+@require_POST
+def case_provide_info(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    form = ProvideInfoForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, info_form=form, status=400)
+    try:
+        services.case_provide_info(case=case, customer_id=_customer_id(request), answer=form.cleaned_data["answer"])
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you. We have your answer and will get back to you."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_POST
+def case_answer_offer(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.case_answer_offer(case=case, customer_id=_customer_id(request), accept=accept)
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        if accept:
+            messages.success(request, _("You accepted the offer. We will pay it shortly."))
+        else:
+            messages.info(request, _("You refused the offer. A supervisor will look at your return."))
+    return redirect("portal:case_detail", rma_number=rma_number)
 
 
 def case_label(request, rma_number):
@@ -195,14 +248,48 @@ def case_label(request, rma_number):
     )
 
 
+@require_POST
 def case_cancel(request, rma_number):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     case = _case_for_request(request, rma_number)
     try:
-        services.case_cancel(case=case, actor=None)
+        services.case_cancel(case=case, actor=None, customer_id=_customer_id(request))
     except services.CaseError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Your return has been cancelled."))
     return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """From the link in an email: confirm, then stop the messages a customer does not need."""
+    customer = selectors.customer_get(customer_id=notifications.unsubscribe_read(token) or 0)
+    if customer is None:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    if request.method == "POST":
+        services.customer_preferences_set(customer=customer, unsubscribed=True, notify_sms=customer.notify_sms)
+        return render(request, "rma/portal/unsubscribe.html", {"done": True})
+    return render(request, "rma/portal/unsubscribe.html", {"done": False})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    customer_id = _customer_id(request)
+    customer = selectors.customer_get(customer_id=customer_id) if customer_id else None
+    if customer is None:
+        messages.info(request, _("Please enter your order number and email address first."))
+        return redirect("portal:lookup")
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"notify_sms": customer.notify_sms, "non_essential": customer.unsubscribed_at is None},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.customer_preferences_set(
+            customer=customer,
+            unsubscribed=not form.cleaned_data["non_essential"],
+            notify_sms=form.cleaned_data["notify_sms"],
+        )
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("portal:preferences")
+    return render(request, "rma/portal/preferences.html", {"form": form, "customer": customer})

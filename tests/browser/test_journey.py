@@ -53,9 +53,16 @@ def test_italian_customer_files_a_return_and_an_agent_refunds_it(live_server, ne
     agent.get_by_label("Password").fill("pw-for-tests")
     agent.get_by_role("button", name="Log in").click()
     agent.get_by_role("link", name=case.rma_number).click()
-    for button in ("Mark as received", "Refund", "Close"):
-        agent.get_by_role("button", name=button, exact=True).click()
-        agent.wait_for_load_state()
+    agent.get_by_role("button", name="Mark as received", exact=True).click()
+    inspection = agent.locator(".card", has_text="Inspect:")
+    inspection.get_by_label("Condition").select_option("good")
+    inspection.get_by_label("Disposition").select_option("restock")
+    inspection.get_by_role("button", name="Save the inspection").click()
+    refund = agent.locator("details.action-form").filter(has=agent.get_by_text("Refund", exact=True))
+    refund.locator("summary").click()
+    refund.get_by_role("button", name="Refund", exact=True).click()
+    agent.get_by_role("button", name="Close", exact=True).click()
+    agent.wait_for_load_state()
     assert agent.locator(".badge").first.inner_text() == "Closed"
     timeline = agent.locator("ol.timeline").inner_text()
     assert "Refund of €129.00 paid" in timeline

@@ -70,7 +70,7 @@ def celery_worker(transactional_db, settings, tmp_path):
             "-c",
             "2",
             "-Q",
-            "default,documents,notifications",
+            "default,documents,notifications,sweeps",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",

@@ -48,12 +48,22 @@ def test_agent_takes_a_case_from_label_to_closed_with_only_allowed_buttons(clien
     client.force_login(agent)
     page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
     assert 'value="mark_received"' in page and 'value="refund"' not in page
-    for action in ("mark_received", "refund", "close"):
-        response = act(client, case, action)
-        assert response.status_code == 302, response.content.decode()[:500]
+    assert act(client, case, "mark_received").status_code == 302
+    item = case.items.get()
+    page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+    assert "Inspect:" in page and 'value="refund"' not in page  # money only moves after inspection
+    inspected = act(client, case, "inspect", item=item.pk, **{
+        f"inspect-{item.pk}-grade": "good", f"inspect-{item.pk}-disposition": "restock",
+        f"inspect-{item.pk}-complete": "on", f"inspect-{item.pk}-deduction_reason": "missing_parts",
+        f"inspect-{item.pk}-deduction_amount": "5.00",
+    })  # fmt: skip
+    assert inspected.status_code == 302
+    assert act(client, case, "refund", **{"refund-kind": "refund", "refund-amount": ""}).status_code == 302
+    assert act(client, case, "close").status_code == 302
     case = ReturnCase.objects.get(pk=case.pk)
     assert case.status == "closed"
-    assert Refund.objects.get(case=case).status == "paid"
+    refund = Refund.objects.get(case=case)
+    assert refund.status == "paid" and str(refund.amount) == "25.00"  # 30.00 less the 5.00 deduction
     page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
     assert "No action is possible for this case now." in page
     assert agent.first_name in page  # who did each step is on the timeline
@@ -88,9 +98,31 @@ def test_reject_without_reason_keeps_the_form(client, agent, eu_policy):
         customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")], language="en"
     )
     client.force_login(agent)
-    assert act(client, case, "reject", reason="").status_code == 400
-    assert act(client, case, "reject", reason="Worn outside").status_code == 302
+    assert act(client, case, "reject", **{"reject-reason": ""}).status_code == 400
+    assert act(client, case, "reject", **{"reject-reason": "Worn outside"}).status_code == 302
     assert ReturnCase.objects.get(pk=case.pk).status == "rejected"
+
+
+def test_inspection_form_errors_keep_the_input(client, agent, case):
+    client.force_login(agent)
+    act(client, case, "mark_received")
+    item = case.items.get()
+    response = act(client, case, "inspect", item=item.pk, **{
+        f"inspect-{item.pk}-grade": "fair", f"inspect-{item.pk}-disposition": "restock",
+        f"inspect-{item.pk}-deduction_reason": "missing_parts", f"inspect-{item.pk}-notes": "Strap missing",
+    })  # fmt: skip
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter the amount of the deduction." in page and "Strap missing" in page
+
+
+def test_goodwill_above_the_agents_limit_is_refused(client, agent, case):
+    client.force_login(agent)
+    response = act(client, case, "goodwill", **{"goodwill-kind": "voucher", "goodwill-amount": "9.00",
+                                                "goodwill-token": "t1"})  # fmt: skip
+    assert response.status_code == 403 and "above your limit" in response.content.decode()
+    assert act(client, case, "goodwill", **{"goodwill-kind": "voucher", "goodwill-amount": "3.00",
+                                            "goodwill-token": "t2"}).status_code == 302  # fmt: skip
 
 
 def test_admin_shows_the_status_read_only(admin_client, case):

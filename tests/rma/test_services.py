@@ -125,9 +125,15 @@ def labelled_case(eu_policy):
     return case
 
 
+def inspect(case, agent):
+    for item in fresh(case).items.all():
+        services.item_inspect(item=item, actor=agent, grade="new", disposition="restock")
+
+
 def test_full_journey_to_closed(labelled_case, agent):
     services.case_mark_in_transit(case=labelled_case, actor=agent)
     services.case_mark_received(case=fresh(labelled_case), actor=agent)
+    inspect(labelled_case, agent)
     refund = services.case_refund(case=fresh(labelled_case), actor=agent)
     services.case_close(case=fresh(labelled_case), actor=agent)
     case = fresh(labelled_case)
@@ -135,7 +141,7 @@ def test_full_journey_to_closed(labelled_case, agent):
     refund.refresh_from_db()
     assert refund.status == "paid" and str(refund.amount) == "40.00" and refund.currency == "EUR"
     statuses = list(case.events.filter(kind="transition").values_list("to_status", flat=True))
-    assert statuses == ["approved", "label_issued", "in_transit", "received", "refunded", "closed"]
+    assert statuses == ["approved", "label_issued", "in_transit", "received", "inspected", "refunded", "closed"]
     assert case.events.filter(kind="refund").count() == 1
 
 
@@ -154,7 +160,9 @@ def test_agent_without_permission_is_refused(labelled_case):
 
 
 def test_customer_cancels_before_shipping(labelled_case):
-    services.case_cancel(case=labelled_case, actor=None)
+    with pytest.raises(services.CaseInvalid):
+        services.case_cancel(case=labelled_case, actor=None, customer_id=labelled_case.customer_id + 1)
+    services.case_cancel(case=fresh(labelled_case), actor=None, customer_id=labelled_case.customer_id)
     case = fresh(labelled_case)
     assert case.status == "cancelled"
     assert case.events.last().actor_role == "customer"
@@ -171,6 +179,7 @@ def test_stale_write_the_second_of_two_concurrent_saves_fails(labelled_case, age
 
 def test_stale_refund_cannot_pay_twice(labelled_case, agent, supervisor):
     services.case_mark_received(case=labelled_case, actor=agent)
+    inspect(labelled_case, agent)
     first, second = fresh(labelled_case), fresh(labelled_case)
     services.case_refund(case=first, actor=agent)
     with pytest.raises(services.CaseConflict):
@@ -186,6 +195,7 @@ def test_tasks_run_twice_produce_one_label_one_email_one_payment(labelled_case, 
     notification_send(notification.id)
     assert len(mail.outbox) == sent_before
     services.case_mark_received(case=fresh(labelled_case), actor=agent)
+    inspect(labelled_case, agent)
     refund = services.case_refund(case=fresh(labelled_case), actor=agent)
     refund_execute(refund.id)
     refund_execute(refund.id)

@@ -1,0 +1,98 @@
+"""Writes to return cases: filing, one service per workflow transition, inspection, money, deadlines.
+
+Import from here: ``from rma import services; services.case_approve(case=..., actor=...)``.
+"""
+
+from .cases import (
+    ItemRequest,
+    case_approve,
+    case_cancel,
+    case_close,
+    case_deescalate,
+    case_escalate,
+    case_issue_label,
+    case_kind_for,
+    case_mark_in_transit,
+    case_mark_received,
+    case_open,
+    case_provide_info,
+    case_reject,
+    case_request_info,
+    item_decision,
+    returnable_quantity,
+)
+from .customers import customer_preferences_set
+from .errors import CaseConflict, CaseError, CaseInvalid, CasePermissionDenied, CaseTransitionNotAllowed
+from .inspection import case_answer_offer, case_offer_partial_refund, item_inspect
+from .money import (
+    amount_due,
+    case_credit,
+    case_exchange,
+    case_mark_repaired,
+    case_refund,
+    case_replace,
+    compensation_grant,
+    exchange_charge,
+    goodwill_limit,
+    refund_pay,
+    refundable_total,
+    store_credit_balance,
+)
+from .sla import sla_sweep
+
+# Agent actions that need nothing but a click: the button's name -> the service.
+AGENT_ACTIONS = {
+    "approve": case_approve,
+    "mark_in_transit": case_mark_in_transit,
+    "mark_received": case_mark_received,
+    "refund": case_refund,
+    "credit": case_credit,
+    "mark_repaired": case_mark_repaired,
+    "replace": case_replace,
+    "close": case_close,
+    "cancel": case_cancel,
+    "escalate": case_escalate,
+    "deescalate": case_deescalate,
+}
+
+__all__ = [
+    "AGENT_ACTIONS",
+    "CaseConflict",
+    "CaseError",
+    "CaseInvalid",
+    "CasePermissionDenied",
+    "CaseTransitionNotAllowed",
+    "ItemRequest",
+    "amount_due",
+    "case_answer_offer",
+    "case_approve",
+    "case_cancel",
+    "case_close",
+    "case_credit",
+    "case_deescalate",
+    "case_escalate",
+    "case_exchange",
+    "case_issue_label",
+    "case_kind_for",
+    "case_mark_in_transit",
+    "case_mark_received",
+    "case_mark_repaired",
+    "case_offer_partial_refund",
+    "case_open",
+    "case_provide_info",
+    "case_refund",
+    "case_reject",
+    "case_replace",
+    "case_request_info",
+    "compensation_grant",
+    "customer_preferences_set",
+    "exchange_charge",
+    "goodwill_limit",
+    "item_decision",
+    "item_inspect",
+    "refund_pay",
+    "refundable_total",
+    "returnable_quantity",
+    "sla_sweep",
+    "store_credit_balance",
+]

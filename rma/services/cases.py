@@ -1,0 +1,286 @@
+"""Filing a case and the workflow transitions that move no money (one service per transition)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policies import selectors as policy_selectors
+from policies.models import RegionCountry
+from policies.rules import Claim, evaluate
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+
+from .. import adapters, documents, notifications
+from ..models import (
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Customer,
+    OrderLine,
+    Resolution,
+    ReturnCase,
+    ReturnItem,
+    Shipment,
+)
+from . import sla
+from .errors import CaseInvalid
+from .workflow import event_add, transition_run
+
+DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
+FAULT_ONLY_RESOLUTIONS = frozenset({Resolution.REPAIR, Resolution.REPLACEMENT})
+# Below these amounts a damaged or wrong item costs more to send back than it is worth: the customer keeps it.
+DEFAULT_KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    order_line: OrderLine
+    quantity: int
+    reason: str
+    resolution: str = Resolution.REFUND
+    exchange_wish: str = ""
+
+
+def item_decision(*, order_line: OrderLine, reason: str, country: str, today: datetime.date | None = None):
+    """The engine's decision for returning one order line for a reason, with the policy row used."""
+    policy, snapshot, law = policy_selectors.policy_context_for_country(country=country)
+    claim = Claim(
+        country=country,
+        category=order_line.category,
+        reason=reason,
+        delivered_on=order_line.order.delivered_on,
+        claimed_on=today or timezone.localdate(),
+    )
+    return policy, evaluate(claim, snapshot, law)
+
+
+def returnable_quantity(order_line: OrderLine) -> int:
+    """Bought quantity less what is already in open or completed returns."""
+    taken = (
+        ReturnItem.objects.filter(order_line=order_line)
+        .exclude(case__status__in=[CaseStatus.REJECTED, CaseStatus.CANCELLED, CaseStatus.EXPIRED])
+        .aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+    return max(order_line.quantity - taken, 0)
+
+
+def case_kind_for(items: list[ItemRequest]) -> str:
+    reasons = {i.reason for i in items}
+    if reasons & DELIVERY_REASONS:
+        return CaseKind.DELIVERY
+    if reasons - CHANGE_OF_MIND_REASONS:
+        return CaseKind.WARRANTY
+    if any(i.resolution == Resolution.EXCHANGE for i in items):
+        return CaseKind.EXCHANGE
+    return CaseKind.RETURN
+
+
+def _needs_shipment(items: list[ItemRequest]) -> bool:
+    """Damaged or wrong goods of little value stay with the customer: shipping them back costs more."""
+    if not all(i.reason in DELIVERY_REASONS for i in items):
+        return True
+    currency = items[0].order_line.order.currency
+    limit = {**DEFAULT_KEEP_ITEM_BELOW, **getattr(settings, "KEEP_ITEM_BELOW", {})}.get(currency)
+    total = sum((Decimal(str(i.order_line.unit_price)) * i.quantity for i in items), Decimal(0))
+    return limit is None or total >= limit
+
+
+def _region_fallback(country: str) -> bool:
+    """True when no region lists the customer's country, so the shop's default region was used."""
+    country = (country or "").upper()
+    return not RegionCountry.objects.filter(country__in={country, country.split("-")[0]}).exists()
+
+
+def _check_item(customer: Customer, request: ItemRequest):
+    line = request.order_line
+    if line.order.customer_id != customer.pk:
+        raise CaseInvalid(_("This item is not part of your orders."))
+    if request.quantity < 1 or request.quantity > returnable_quantity(line):
+        raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name})
+    if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
+        raise CaseInvalid(_("Repair or replacement is only offered for faulty, damaged or wrong items."))
+    if request.resolution == Resolution.EXCHANGE and not request.exchange_wish.strip():
+        raise CaseInvalid(_("Tell us what you would like instead of %(item)s.") % {"item": line.name})
+    policy, decision = item_decision(order_line=line, reason=request.reason, country=customer.country)
+    if not decision.eligible:
+        raise CaseInvalid(_("%(item)s cannot be returned for this reason.") % {"item": line.name})
+    return policy, decision
+
+
+def case_open(*, customer: Customer, items: list[ItemRequest], language: str) -> ReturnCase:
+    """File a case for a customer. Approves it at once when every item may be and the policy allows."""
+    if not items:
+        raise CaseInvalid(_("Choose at least one item to return."))
+    if len({i.order_line.order.currency for i in items}) > 1:
+        raise CaseInvalid(_("Items paid in different currencies must be returned in separate requests."))
+    with transaction.atomic():
+        # Lock the customer's row so two filings at once cannot both take the same units.
+        Customer.objects.select_for_update().get(pk=customer.pk)
+        checked = [(request, *_check_item(customer, request)) for request in items]
+        policy = checked[0][1]
+        case = ReturnCase(
+            customer=customer,
+            kind=case_kind_for(items),
+            language=language,
+            country=customer.country,
+            policy=policy,
+            region_fallback=_region_fallback(customer.country),
+            needs_shipment=_needs_shipment(items),
+            return_shipping_paid_by=(
+                "merchant" if any(d.return_shipping_paid_by == "merchant" for _r, _p, d in checked) else "customer"
+            ),
+        )
+        case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
+        case.save()
+        for request, _policy, decision in checked:
+            ReturnItem.objects.create(
+                case=case,
+                order_line=request.order_line,
+                quantity=request.quantity,
+                reason=request.reason,
+                resolution=request.resolution,
+                exchange_wish=request.exchange_wish.strip(),
+                eligible=decision.eligible,
+                basis=decision.basis,
+                deadline=decision.deadline,
+                decision=decision.as_dict(),
+            )
+        sla.sla_start(case)
+        case.save()
+        if customer.language != language:
+            # The language the customer filed in is the one everything later is sent in.
+            Customer.objects.filter(pk=customer.pk).update(language=language)
+        event_add(case, kind=CaseEvent.Kind.FILED, role="customer", to_status=case.status, kind_of_case=case.kind)
+        notifications.notification_queue(case=case, event="filed")
+        if all(d.auto_approve for _r, _p, d in checked) and not case.region_fallback:
+            case.auto_approved = True
+            case.decided_at = case.first_responded_at = timezone.now()
+            transition_run(case, "approve", actor=None, role="system", check_perm=False)
+            _after_approval(case)
+    return case
+
+
+def _after_approval(case: ReturnCase) -> None:
+    from ..tasks import label_render
+
+    if case.needs_shipment:
+        label_render.delay_on_commit(case.id)
+
+
+def _decided(case: ReturnCase) -> None:
+    now = timezone.now()
+    case.decided_at = case.decided_at or now
+    sla.sla_mark_response(case, now=now)
+
+
+@transaction.atomic
+def case_approve(*, case: ReturnCase, actor) -> ReturnCase:
+    _decided(case)
+    transition_run(case, "approve", actor=actor)
+    notifications.notification_queue(case=case, event="approved")
+    _after_approval(case)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: ReturnCase, actor, reason: str) -> ReturnCase:
+    if not reason.strip():
+        raise CaseInvalid(_("Tell the customer why the return is rejected."))
+    _decided(case)
+    transition_run(case, "reject", actor=actor, reason=reason.strip())
+    notifications.notification_queue(case=case, event="rejected")
+    return case
+
+
+@transaction.atomic
+def case_request_info(*, case: ReturnCase, actor, question: str) -> ReturnCase:
+    if not question.strip():
+        raise CaseInvalid(_("Write the question the customer should answer."))
+    sla.sla_mark_response(case)
+    transition_run(case, "request_info", actor=actor, question=question.strip())
+    notifications.notification_queue(case=case, event="needs_info", occurrence=str(case.events.count()))
+    return case
+
+
+@transaction.atomic
+def case_provide_info(*, case: ReturnCase, customer_id: int, answer: str) -> ReturnCase:
+    """The customer answers a question; the case goes back to the agents' decision."""
+    if case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    if not answer.strip():
+        raise CaseInvalid(_("Please write your answer."))
+    transition_run(case, "provide_info", actor=None, role="customer", check_perm=False, answer=answer.strip())
+    return case
+
+
+def case_issue_label(*, case_id: int) -> ReturnCase:
+    """Render the label and move the case to label_issued. Safe to run twice: one label results."""
+    with transaction.atomic():
+        case = ReturnCase.objects.select_for_update().get(pk=case_id)
+        if Shipment.objects.filter(case=case).exists() or case.status != CaseStatus.APPROVED:
+            return case
+        origin = case.items.select_related("order_line__order").first().order_line.order
+        booking = adapters.carrier().book_return(
+            rma_number=case.rma_number, from_country=origin.ship_country, to_country=documents.RETURN_CENTER["country"]
+        )
+        pdf = documents.label_pdf(case=case, shipment_tracking=booking.tracking_number, carrier_name=booking.carrier)
+        shipment = Shipment(case=case, carrier=booking.carrier, tracking_number=booking.tracking_number)
+        shipment.label_pdf.save(f"label-{case.rma_number}.pdf", ContentFile(pdf), save=False)
+        shipment.save()
+        event_add(case, kind=CaseEvent.Kind.LABEL, tracking_number=booking.tracking_number, carrier=booking.carrier)
+        transition_run(case, "issue_label", actor=None, role="system", check_perm=False)
+        notifications.notification_queue(case=case, event="label_ready")
+    return case
+
+
+@transaction.atomic
+def case_mark_in_transit(*, case: ReturnCase, actor) -> ReturnCase:
+    transition_run(case, "mark_in_transit", actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_mark_received(*, case: ReturnCase, actor) -> ReturnCase:
+    sla.sla_on_received(case)
+    transition_run(case, "mark_received", actor=actor)
+    case.items.update(status=ReturnItem.Status.RECEIVED)
+    notifications.notification_queue(case=case, event="received")
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: ReturnCase, actor) -> ReturnCase:
+    case.closed_at = timezone.now()
+    transition_run(case, "close", actor=actor)
+    notifications.notification_queue(case=case, event="closed")
+    return case
+
+
+@transaction.atomic
+def case_cancel(*, case: ReturnCase, actor=None, customer_id: int | None = None) -> ReturnCase:
+    """Cancel before the parcel is on its way: by an agent (``actor``) or by the case's customer."""
+    if actor is None and case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    transition_run(case, "cancel", actor=actor, role="customer" if actor is None else "agent",
+                   check_perm=actor is not None)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, case: ReturnCase, actor) -> ReturnCase:
+    transition_run(case, "escalate", actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_deescalate(*, case: ReturnCase, actor) -> ReturnCase:
+    """A supervisor sends an escalated case back to where it was."""
+    transition_run(case, "deescalate", actor=actor)
+    return case

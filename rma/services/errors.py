@@ -1,0 +1,21 @@
+"""The errors of the rma services; each message is translated and safe to show to the person acting."""
+
+
+class CaseError(Exception):
+    """Base error of the rma app."""
+
+
+class CaseTransitionNotAllowed(CaseError):
+    """The action is not possible in the case's current state."""
+
+
+class CaseConflict(CaseError):
+    """Someone else changed the case since it was loaded."""
+
+
+class CasePermissionDenied(CaseError):
+    """The person acting may not do this (role or limit)."""
+
+
+class CaseInvalid(CaseError):
+    """The request itself is wrong (quantity, amount, missing reason...)."""

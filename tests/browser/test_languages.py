@@ -1,0 +1,35 @@
+"""The same smoke test in every shipped language; Arabic pages are mirrored right to left."""
+
+import pytest
+from django.conf import settings
+
+from rma.models import ReturnCase
+from tests.browser.conftest import screenshot
+from tests.rma.factories import OrderFactory, OrderLineFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_find_an_order_and_file_a_return(live_server, new_page, eu_policy, language):
+    order = OrderFactory(customer__email=f"smoke-{language}@example.com")
+    line = OrderLineFactory(order=order, name="Jacket", quantity=1, unit_price="1234.50")
+    page = new_page(locale="en-US", viewport={"width": 390, "height": 844})  # a phone
+    page.goto(f"{live_server.url}/{language}/")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == language
+    assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    page.fill("#id_order_number", order.number)
+    page.fill("#id_email", order.customer.email)
+    page.locator(".card form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/orders/{order.number}/return/")
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill(f"#id_qty_{line.id}", "1")
+    page.select_option(f"#id_reason_{line.id}", "too_small")
+    screenshot(page, f"smoke-{language}-order")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url("**/cases/*/")
+    case = ReturnCase.objects.get()
+    assert case.language == language and case.rma_number in page.content()
+    screenshot(page, f"smoke-{language}-case")

@@ -1,0 +1,98 @@
+"""Document data built from real cases, and the label the services store through ``documents.label_pdf``."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from rma import documents, services
+from rma.models import Shipment
+from tests.rma.factories import CustomerFactory, OrderFactory, OrderLineFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _case(customer, *lines, language=None):
+    return services.case_open(
+        customer=customer,
+        items=[services.ItemRequest(line, 1, "too_small") for line in lines],
+        language=language or customer.language,
+    )
+
+
+def test_the_stored_label_has_the_rma_number_barcode_tracking_and_addresses(eu_policy):
+    customer = CustomerFactory(name="王芳", language="zh-hans", country="IT")
+    order = OrderFactory(customer=customer, ship_street="南京东路100号", ship_city="上海市")
+    line = OrderLineFactory(order=order, name="Giacca")
+    case = _case(customer, line)
+    shipment = Shipment.objects.get(case=case)
+    reader = PdfReader(io.BytesIO(shipment.label_pdf.read()))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (298, 420)  # A6
+    text = page.extract_text()
+    assert text.count(case.rma_number) >= 2
+    assert shipment.tracking_number in text
+    assert "南京东路100号" in text and "Giacca" in text
+    assert len(page.images) == 2  # Code128 and QR
+
+
+def test_shipment_data_from_a_case_holds_addresses_lines_and_customs_data(eu_policy, django_assert_max_num_queries):
+    customer = CustomerFactory(language="it", country="IT", phone="+39 02 1234567")
+    first = OrderLineFactory(
+        order__customer=customer, name="Giacca", hs_code="6201.40", weight_grams=850, origin_country="VN"
+    )
+    second = OrderLineFactory(order__customer=customer, name="Sciarpa", hs_code="611710", weight_grams=120)
+    case = _case(customer, first, second)
+    center = documents.Address(name="Returns Hub", street="1 Dock Rd", postcode="E16 2QD", city="London", country="GB")
+    with django_assert_max_num_queries(1):
+        data = documents.shipment_data_from_case(
+            case=case, return_center=center, tracking_number="RP1", carrier_name="Returns Post"
+        )
+    assert data.rma_number == case.rma_number and data.language == "it"
+    assert data.sender.name == first.order.ship_name and data.sender.phone == "+39 02 1234567"
+    assert data.recipient == center
+    assert [(line.description, line.hs_code, line.weight_grams, line.origin_country) for line in data.lines] == [
+        ("Giacca", "6201.40", 850, "VN"),
+        ("Sciarpa", "611710", 120, ""),
+    ]
+    assert data.order_numbers == (first.order.number, second.order.number)
+    assert data.is_cross_border  # Italy to the United Kingdom leaves the EU customs union
+    assert documents.DocumentKind.CUSTOMS_DECLARATION in documents.documents_required(data)
+    problems = documents.shipment_problems(data)
+    assert [(p.code, p.field) for p in problems] == [("missing_customs_data", "lines[2].origin_country")]
+
+
+def test_label_pdf_keeps_its_signature_and_takes_a_format_and_a_return_center(eu_policy):
+    line = OrderLineFactory(order__customer__language="en")
+    case = _case(line.order.customer, line)
+    center = {
+        "name": "Retourenzentrum",
+        "street": "Hafenstraße 5",
+        "postcode": "20457",
+        "city": "Hamburg",
+        "country": "DE",
+    }
+    pdf = documents.label_pdf(
+        case=case, shipment_tracking="RP999", carrier_name="Returns Post", fmt="4x6", return_center=center
+    )
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (288, 432)
+    text = page.extract_text()
+    assert "Retourenzentrum" in text and "Hafenstraße 5" in text and "GERMANY" in text and "RP999" in text
+
+
+def test_the_default_return_center_is_still_exported():
+    assert documents.RETURN_CENTER["country"] == "IT"
+    assert documents.address_from(None).city == documents.RETURN_CENTER["city"]
+
+
+def test_a_return_center_row_becomes_an_address():
+    from policies.models import ReturnCenter
+
+    center = ReturnCenter(name="Centro Resi", address="Via dei Resi 1\nPalazzo B\n20121 Milano", country="IT")
+    address = documents.address_from(center)
+    assert address == documents.Address(
+        name="Centro Resi", street="Via dei Resi 1\nPalazzo B", city="20121 Milano", country="IT"
+    )
+    assert documents.render.address_lines(address) == ["Centro Resi", "Via dei Resi 1", "Palazzo B", "20121 Milano"]

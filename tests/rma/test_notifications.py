@@ -1,0 +1,121 @@
+"""Every message in every language, on the right channels, once; and no hand-formatted money or dates."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+
+from rma import notifications, services
+from rma.models import Customer, LocalSms, Notification
+from tests.rma.factories import OrderLineFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_message_renders_in_every_language_with_no_missing_value(language):
+    for event in notifications.EVENTS:
+        subject, text, html = notifications.render_message(notifications.preview_data(event, language))
+        for part in (subject, text, html):
+            assert part.strip() and "%(" not in part and "{{" not in part, (event, language)
+        assert f'lang="{language}"' in html
+        if language == "ar":
+            assert 'dir="rtl"' in html
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_a_filed_case_email_is_in_the_customers_language_not_the_servers(eu_policy, language):
+    line = OrderLineFactory(order__customer__language=language)
+    services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                       language=language)  # fmt: skip
+    filed = Notification.objects.get(event="filed", channel="email")
+    with notifications.translation.override("en"):
+        english = str(notifications.SUBJECTS["filed"]) % {"rma": filed.case.rma_number}
+    assert filed.language == language and filed.subject != english
+    assert mail.outbox[0].subject == filed.subject
+
+
+def test_sms_goes_only_to_customers_with_a_phone_who_want_it(eu_policy):
+    texted = OrderLineFactory(order__customer__phone="+393331234567")
+    quiet = OrderLineFactory(order__customer__phone="")
+    for line in (texted, quiet):
+        services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                           language="en")  # fmt: skip
+    assert Notification.objects.filter(channel="sms", event="label_ready").count() == 1
+    sms = LocalSms.objects.get()
+    assert sms.phone == "+393331234567" and "http" in sms.body
+    assert not Notification.objects.filter(channel="sms", recipient="").exists()
+
+
+def test_unsubscribed_customers_get_only_what_they_need(eu_policy, client):
+    line = OrderLineFactory()
+    customer = line.order.customer
+    token = notifications.unsubscribe_token(customer)
+    page = client.get(f"/en/unsubscribe/{token}/")
+    assert page.status_code == 200 and Customer.objects.get(pk=customer.pk).unsubscribed_at is None
+    client.post(f"/en/unsubscribe/{token}/")
+    customer.refresh_from_db()
+    assert customer.unsubscribed_at is not None
+    services.case_open(customer=customer, items=[services.ItemRequest(line, 1, "too_small")], language="en")
+    events = set(Notification.objects.values_list("event", flat=True))
+    assert "label_ready" in events and "filed" not in events
+    assert client.get("/en/unsubscribe/forged-token/").status_code == 302
+
+
+def test_non_essential_emails_carry_an_unsubscribe_link(eu_policy):
+    line = OrderLineFactory()
+    services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                       language="en")  # fmt: skip
+    filed = next(m for m in mail.outbox if "received your return request" in m.subject)
+    label = next(m for m in mail.outbox if "label" in m.subject)
+    assert "/unsubscribe/" in filed.body and "/unsubscribe/" not in label.body
+
+
+def test_a_language_the_shop_does_not_ship_falls_back_to_english_with_a_note(tmp_path, admin_client):
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_number,email,customer_name,language,country,currency,ordered_on,delivered_on,ship_street,"
+        "ship_postcode,ship_city,sku,product_name,category,quantity,unit_price\n"
+        "PL-1,ola@example.com,Ola,pl,PL,PLN,2026-11-01,2026-11-05,Ul. Długa 1,00-001,Warszawa,S1,Kurtka,apparel,1,99\n"
+    )
+    call_command("import_orders", str(path))
+    customer = Customer.objects.get(email="ola@example.com")
+    assert customer.language == "en" and customer.requested_language == "pl"
+    assert "which the shop does not offer" in admin_client.get("/admin/rma/customer/").content.decode()
+
+
+def test_admin_previews_every_message_and_lists_the_outbox(admin_client, eu_policy):
+    line = OrderLineFactory()
+    services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                       language="en")  # fmt: skip
+    preview = admin_client.get("/admin/rma/notification/preview/?event=refunded").content.decode()
+    assert preview.count("<iframe") == len(settings.LANGUAGES)
+    outbox = admin_client.get("/admin/rma/notification/").content.decode()
+    assert "label_ready" in outbox and "sent" in outbox.lower()
+
+
+HAND_FORMATTING = [
+    (re.compile(r"\|floatformat"), "floatformat: use |money or |lnumber"),
+    (re.compile(r"\|date:(?!\s*['\"]c['\"])"), "|date: use |ldate or |ldatetime (|date:'c' for machine-readable)"),
+    (re.compile(r"\|time:"), "|time: use |ldatetime"),
+    (re.compile(r"\.strftime\("), "strftime: use returns_portal.formatting"),
+    (re.compile(r":\.2f\}"), "{x:.2f}: use format_money"),
+    (re.compile(r"%\.2f"), "%.2f: use format_money"),
+]
+
+
+def test_no_hand_formatted_money_or_dates():
+    offenders = []
+    files = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.txt")]
+    files += [p for p in ROOT.glob("*/**/*.py") if ".venv" not in p.parts and "tests" not in p.parts]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for pattern, why in HAND_FORMATTING:
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                offenders.append(f"{path.relative_to(ROOT)}:{line}: {why}")
+    assert offenders == []
