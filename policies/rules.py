@@ -257,6 +257,7 @@ def _is_working_day(day: datetime.date, country: str) -> bool:
     return day.weekday() < 5 and day not in _holidays(country, day.year)
 
 
+@lru_cache(maxsize=65536)
 def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -391,7 +392,7 @@ def _statutory_withdrawal(claim: Claim, law: Jurisdiction, steps: list) -> tuple
         exceptions_reference = bars_reference = law.no_terms_reference
         share = 0 if law.no_terms_cost_bearer == MERCHANT else 100
     if days is None:
-        steps.append(Step("no_statutory_withdrawal", reference=law.guarantee_reference or law.no_terms_reference))
+        steps.append(Step("no_statutory_withdrawal", (), law.guarantee_reference or law.no_terms_reference))
         return None, None
 
     exceptions_hold = not (law.exceptions_need_information and not claim.informed)
@@ -407,7 +408,7 @@ def _statutory_withdrawal(claim: Claim, law: Jurisdiction, steps: list) -> tuple
     start = claim.delivered_on
     if start_rule == START_LAST_ITEM and claim.last_delivered_on and claim.last_delivered_on > start:
         start = claim.last_delivered_on
-        steps.append(Step("withdrawal_from_last_item", reference=reference))
+        steps.append(Step("withdrawal_from_last_item", (), reference))
     elif start_rule == START_PURCHASE and claim.ordered_on:
         start = claim.ordered_on
     plain_end = start + datetime.timedelta(days=days - 1 if law.start_day_counted else days)
@@ -443,7 +444,7 @@ def _statutory_withdrawal(claim: Claim, law: Jurisdiction, steps: list) -> tuple
             )
     if not claim.informed and law.not_informed_cost_bearer == MERCHANT and share:
         share = 0
-        steps.append(Step("not_informed_shop_pays_shipping", reference=law.cost_reference))
+        steps.append(Step("not_informed_shop_pays_shipping", (), law.cost_reference))
     if claim.category in sealed:
         steps.append(Step("sealed_only", (("category", claim.category),), exceptions_reference))
     return _Option(STATUTORY_WITHDRAWAL, deadline, share, 0), None
@@ -468,7 +469,7 @@ def _merchant_share(claim: Claim, policy: PolicySnapshot, steps: list) -> int:
         )
         return 0
     if policy.free_first_return and claim.previous_returns == 0:
-        steps.append(Step("free_return_first", reference=policy.reference))
+        steps.append(Step("free_return_first", (), policy.reference))
         return 0
     if policy.return_shipping_paid_by == SHARED:
         return policy.customer_shipping_share_percent
@@ -477,7 +478,7 @@ def _merchant_share(claim: Claim, policy: PolicySnapshot, steps: list) -> int:
 
 def _merchant_window(claim: Claim, policy: PolicySnapshot, terms: _Terms, steps: list) -> _Option | None:
     if not policy.change_of_mind_allowed:
-        steps.append(Step("merchant_no_change_of_mind", reference=policy.reference))
+        steps.append(Step("merchant_no_change_of_mind", (), policy.reference))
         return None
     if claim.category in policy.excluded_categories:
         steps.append(Step("merchant_excluded_category", (("category", claim.category),), policy.reference))
@@ -552,9 +553,7 @@ def _change_of_mind(claim: Claim, policy: PolicySnapshot | None, terms: _Terms |
     merchant_open = any(o.basis == MERCHANT_POLICY for o in open_options)
     if merchant_open and terms and terms.restocking_fee_percent:
         if statutory_open:
-            steps.append(
-                Step("no_restocking_fee_statutory", reference=law.refund_reference or law.withdrawal_reference)
-            )
+            steps.append(Step("no_restocking_fee_statutory", (), law.refund_reference or law.withdrawal_reference))
         else:
             fee = terms.restocking_fee_percent
             steps.append(Step("restocking_fee", (("percent", str(fee)),), policy.reference))
@@ -575,7 +574,7 @@ def _change_of_mind(claim: Claim, policy: PolicySnapshot | None, terms: _Terms |
     deductions: tuple = ()
     if statutory_open and law.diminished_value_reference and claim.informed and claim.condition in {"used", "damaged"}:
         deductions = ("diminished_value",)
-        steps.append(Step("diminished_value", reference=law.diminished_value_reference))
+        steps.append(Step("diminished_value", (), law.diminished_value_reference))
 
     refund_days, refund_from = None, None
     if basis == STATUTORY_WITHDRAWAL or statutory_open:
@@ -583,18 +582,18 @@ def _change_of_mind(claim: Claim, policy: PolicySnapshot | None, terms: _Terms |
         if refund_days is not None:
             steps.append(refund_step(law))
             if law.refund_may_be_withheld:
-                steps.append(Step("refund_withheld", reference=law.refund_reference))
+                steps.append(Step("refund_withheld", (), law.refund_reference))
     if merchant_open and policy and policy.refund_days is not None:
         steps.append(Step("merchant_refund_promise", (("days", policy.refund_days),), policy.reference))
         if refund_days is None:
             refund_days, refund_from = policy.refund_days, RefundClock.GOODS_RECEIVED.value
-    methods = tuple(policy.return_methods) if policy else ()
+    methods = policy.return_methods if policy else ()
     if methods:
         steps.append(Step("return_methods", (("methods", methods),), policy.reference))
 
     manual = bool(terms and terms.manual_review)
     if manual:
-        steps.append(Step("manual_review", reference=policy.reference))
+        steps.append(Step("manual_review", (), policy.reference))
     summary = Step(f"summary_{basis}", (("deadline", deadline),))
     steps.append(summary)
     return Decision(
@@ -640,7 +639,7 @@ def _refusal(summary, steps, deadline, payer, exception, *, share, version, appl
 def refund_step(law: Jurisdiction) -> Step:
     days = (("days", law.refund_due_days),)
     if law.refund_due_days == 0:
-        return Step("refund_due_immediately", reference=law.refund_reference)
+        return Step("refund_due_immediately", (), law.refund_reference)
     if law.refund_due_business_days:
         return Step("refund_due_business_goods_received", days, law.refund_reference)
     return Step(f"refund_due_{law.refund_due_from}", days, law.refund_reference)
@@ -733,7 +732,13 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
         # The UK short-term right to reject is the strongest remedy while it lasts; otherwise the basis
         # with the latest deadline. The customer may still use any other open route.
         reject = [o for o in open_options if o.basis == SHORT_TERM_REJECT]
-        best = reject[0] if reject else max(open_options, key=lambda o: (o.deadline, -o.rank))
+        if reject:
+            best = reject[0]
+        else:
+            best = open_options[0]
+            for option in open_options[1:]:
+                if option.deadline > best.deadline or (option.deadline == best.deadline and option.rank < best.rank):
+                    best = option
         basis, deadline = best.basis, best.deadline
         resolutions = best.resolutions
         for option in open_options:
@@ -761,7 +766,7 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
             remedies=remedies,
         )
 
-    steps.append(Step("shipping_shop_at_fault", reference=law.guarantee_reference or law.cost_reference))
+    steps.append(Step("shipping_shop_at_fault", (), law.guarantee_reference or law.cost_reference))
     resolutions = _ordered(resolutions)
     if remedies and basis in (LEGAL_GUARANTEE, COMMERCIAL_WARRANTY):
         steps.append(Step("remedies", (("remedies", remedies),), law.remedies_reference))
@@ -772,14 +777,14 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
     elif policy is not None and policy.refund_days is not None and basis == MERCHANT_POLICY:
         refund_days, refund_from = policy.refund_days, RefundClock.GOODS_RECEIVED.value
         steps.append(Step("merchant_refund_promise", (("days", policy.refund_days),), policy.reference))
-    methods = tuple(policy.return_methods) if policy else ()
+    methods = policy.return_methods if policy else ()
     if methods:
         steps.append(Step("return_methods", (("methods", methods),), policy.reference))
     manual = bool(terms and terms.manual_review)
     if manual:
-        steps.append(Step("manual_review", reference=policy.reference))
+        steps.append(Step("manual_review", (), policy.reference))
     if deadline is None:
-        summary = Step("summary_fault_review", reference=law.guarantee_reference)
+        summary = Step("summary_fault_review", (), law.guarantee_reference)
     else:
         summary = Step(f"summary_fault_{basis}", (("deadline", deadline),))
     steps.append(summary)

@@ -16,6 +16,15 @@ class OrderLookupForm(forms.Form):
     email = forms.EmailField(label=_("Email address used for the order"))
 
 
+class VerifyCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The 6-digit code from the email"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
 class ReturnRequestForm(forms.Form):
     """One quantity, reason and wished resolution per order line, built from the lines the customer may return."""
 
@@ -94,6 +103,17 @@ class PreferencesForm(forms.Form):
     )
     notify_sms = forms.BooleanField(label=_("Text me important updates (when the shop has my phone number)"),
                                     required=False)  # fmt: skip
+
+
+class SurveyForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with how we handled your return?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Anything we could do better?"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
 class ProvideInfoForm(forms.Form):

@@ -473,6 +473,38 @@ class CaseEvent(models.Model):
         return f"{self.case.rma_number} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class LookupCode(models.Model):
+    """A one-time code (and magic link) sent to the order's email before the portal opens the order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lookup_codes")
+    email = models.EmailField()
+    code_hash = models.CharField(max_length=128)
+    link_nonce = models.CharField(max_length=32, unique=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.order.number} → {self.email}"
+
+
+class SurveyResponse(models.Model):
+    """The customer's rating of a closed case (1 to 5) and a comment: one per case."""
+
+    case = models.OneToOneField(ReturnCase, on_delete=models.CASCADE, related_name="survey")
+    rating = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="rating_1_to_5")]
+
+    def __str__(self):
+        return f"{self.case.rma_number}: {self.rating}"
+
+
 class Message(models.Model):
     """The thread between the customer and the agents; internal notes are messages the customer never sees."""
 

@@ -64,7 +64,10 @@ BODIES = {
         "Your parcel has not reached us yet. As the law allows, we will refund you as soon as it arrives, "
         "or when you send us proof that you have sent it."
     ),
-    "closed": _("Your return is complete. Thank you for shopping with us."),
+    "closed": _(
+        "Your return is complete. Thank you for shopping with us. Tell us how it went: you can rate our "
+        "service on your return's page."
+    ),
 }
 EVENTS = set(SUBJECTS)
 CASE_LINK_SALT = "rma.case-link"

@@ -7,12 +7,15 @@ from .views import portal
 app_name = "portal"
 urlpatterns = [
     path("", portal.lookup, name="lookup"),
+    path("verify/", portal.verify, name="verify"),
+    path("verify/<str:token>/", portal.verify_link, name="verify_link"),
     path("orders/<str:number>/return/", portal.order_return, name="order_return"),
     path("cases/<str:rma_number>/", portal.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/label.pdf", portal.case_label, name="case_label"),
     path("cases/<str:rma_number>/cancel/", portal.case_cancel, name="case_cancel"),
     path("cases/<str:rma_number>/answer/", portal.case_provide_info, name="case_provide_info"),
     path("cases/<str:rma_number>/offer/", portal.case_answer_offer, name="case_answer_offer"),
+    path("cases/<str:rma_number>/survey/", portal.case_survey, name="case_survey"),
     path("preferences/", portal.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
 ]

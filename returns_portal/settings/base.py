@@ -134,6 +134,11 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Show the portal's one-time code on the page as well as in the email: for the embedded demo only.
+PORTAL_DEMO_SHOW_CODE = False
+# How many one-time codes per hour, per email address, per order and per IP address.
+LOOKUP_RATE_LIMITS = {"per_email": 5, "per_order": 5, "per_ip": 20}
+
 # The shop's default region for customers from a country no region covers.
 DEFAULT_REGION_CODE = env("DEFAULT_REGION_CODE", default="EU")
 

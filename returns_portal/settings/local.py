@@ -4,3 +4,5 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The demo prints emails to the console; also show the one-time code on the page so `make run` is easy to try.
+PORTAL_DEMO_SHOW_CODE = env.bool("PORTAL_DEMO_SHOW_CODE", default=True)

@@ -3,6 +3,9 @@
 Import from here: ``from rma import services; services.case_approve(case=..., actor=...)``.
 """
 
+from .access import AccessDenied, lookup_code_issue, lookup_code_verify, lookup_link_verify
+from .assignment import agent_pick, case_assign, case_auto_assign, case_claim
+from .bulk import BULK_PERMISSIONS, BulkResult, cases_bulk, references_parse
 from .cases import (
     ItemRequest,
     case_approve,
@@ -21,9 +24,10 @@ from .cases import (
     item_decision,
     returnable_quantity,
 )
-from .customers import customer_preferences_set
+from .customers import customer_preferences_set, survey_submit
 from .errors import CaseConflict, CaseError, CaseInvalid, CasePermissionDenied, CaseTransitionNotAllowed
 from .inspection import case_answer_offer, case_offer_partial_refund, item_inspect
+from .messages import canned_reply_apply, canned_reply_fill, canned_reply_text, message_post
 from .money import (
     amount_due,
     case_credit,
@@ -57,6 +61,22 @@ AGENT_ACTIONS = {
 
 __all__ = [
     "AGENT_ACTIONS",
+    "BULK_PERMISSIONS",
+    "BulkResult",
+    "agent_pick",
+    "canned_reply_apply",
+    "canned_reply_fill",
+    "canned_reply_text",
+    "case_assign",
+    "case_auto_assign",
+    "case_claim",
+    "cases_bulk",
+    "message_post",
+    "references_parse",
+    "AccessDenied",
+    "lookup_code_issue",
+    "lookup_code_verify",
+    "lookup_link_verify",
     "CaseConflict",
     "CaseError",
     "CaseInvalid",
@@ -94,5 +114,6 @@ __all__ = [
     "refundable_total",
     "returnable_quantity",
     "sla_sweep",
+    "survey_submit",
     "store_credit_balance",
 ]

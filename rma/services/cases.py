@@ -29,6 +29,7 @@ from ..models import (
     Shipment,
 )
 from . import sla
+from .assignment import case_auto_assign
 from .errors import CaseInvalid
 from .workflow import event_add, transition_run
 
@@ -164,6 +165,9 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
             case.decided_at = case.first_responded_at = timezone.now()
             transition_run(case, "approve", actor=None, role="system", check_perm=False)
             _after_approval(case)
+    if not case.auto_approved:
+        # After the filing is committed: when nobody is free the case simply waits in the "unassigned" view.
+        case_auto_assign(case=case)
     return case
 
 

@@ -1,9 +1,11 @@
 """Writes to customers: their message preferences."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..models import Customer
+from ..models import CaseStatus, Customer, SurveyResponse
+from .errors import CaseInvalid
 
 
 @transaction.atomic
@@ -17,3 +19,19 @@ def customer_preferences_set(*, customer: Customer, unsubscribed: bool, notify_s
     customer.notify_sms = notify_sms
     customer.save(update_fields=["unsubscribed_at", "notify_sms"])
     return customer
+
+
+@transaction.atomic
+def survey_submit(*, case, customer_id: int, rating: int, comment: str = "") -> SurveyResponse:
+    """The customer rates a closed case once."""
+    if case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    if case.status != CaseStatus.CLOSED:
+        raise CaseInvalid(_("You can rate a return once it is complete."))
+    if not 1 <= int(rating) <= 5:
+        raise CaseInvalid(_("Choose a rating from 1 to 5."))
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(case=case, rating=int(rating), comment=comment.strip())
+    except IntegrityError:
+        raise CaseInvalid(_("Thank you, you have already rated this return.")) from None

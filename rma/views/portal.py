@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,10 +15,22 @@ from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
 from .. import notifications, selectors, services
-from ..forms import OrderLookupForm, PreferencesForm, ProvideInfoForm, ReturnRequestForm
+from ..forms import (
+    OrderLookupForm,
+    PreferencesForm,
+    ProvideInfoForm,
+    ReturnRequestForm,
+    SurveyForm,
+    VerifyCodeForm,
+)
 from ..models import BEFORE_SHIPPING, CaseStatus
 
 SESSION_KEY = "portal_customer_id"
+PENDING_KEY = "portal_pending_lookup"
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _customer_id(request) -> int | None:
@@ -27,6 +40,7 @@ def _customer_id(request) -> int | None:
 def _sign_in(request, customer) -> None:
     """Remember the customer on this session (a new session key), with their time zone."""
     request.session.cycle_key()
+    request.session.pop(PENDING_KEY, None)
     request.session[SESSION_KEY] = customer.pk
     if customer.time_zone:
         request.session["portal_time_zone"] = customer.time_zone
@@ -109,13 +123,57 @@ def lookup(request):
                 ),
             )
         else:
-            _sign_in(request, order.customer)
-            return redirect("portal:order_return", number=order.number)
+            try:
+                lookup = services.lookup_code_issue(
+                    order=order,
+                    email=form.cleaned_data["email"],
+                    ip=_client_ip(request),
+                    language=request.LANGUAGE_CODE,
+                )
+            except services.AccessDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                request.session[PENDING_KEY] = lookup.pk
+                if settings.PORTAL_DEMO_SHOW_CODE:
+                    messages.info(
+                        request, _("Demo mode: the code sent by email is %(code)s.") % {"code": lookup.plain_code}
+                    )
+                return redirect("portal:verify")
     cases = []
     customer_id = _customer_id(request)
     if customer_id:
         cases = selectors.case_list_for_customer(customer=customer_id)
     return render(request, "rma/portal/lookup.html", {"form": form, "cases": cases})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Type the code from the email; a right code opens the order."""
+    lookup_id = request.session.get(PENDING_KEY)
+    if not lookup_id:
+        messages.info(request, _("Please enter your order number and email address first."))
+        return redirect("portal:lookup")
+    form = VerifyCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.lookup_code_verify(lookup_id=lookup_id, code=form.cleaned_data["code"])
+        except services.AccessDenied as exc:
+            form.add_error("code", str(exc))
+        else:
+            _sign_in(request, order.customer)
+            return redirect("portal:order_return", number=order.number)
+    return render(request, "rma/portal/verify.html", {"form": form})
+
+
+def verify_link(request, token):
+    """The one-time link from the email."""
+    try:
+        order = services.lookup_link_verify(token=token)
+    except services.AccessDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:lookup")
+    _sign_in(request, order.customer)
+    return redirect("portal:order_return", number=order.number)
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,7 +242,7 @@ def case_detail(request, rma_number):
     return _render_case(request, case)
 
 
-def _render_case(request, case, *, info_form=None, status=200):
+def _render_case(request, case, *, info_form=None, survey_form=None, status=200):
     return render(
         request,
         "rma/portal/case_detail.html",
@@ -197,6 +255,8 @@ def _render_case(request, case, *, info_form=None, status=200):
             "exchange_order": getattr(case, "exchange_order", None),
             "can_cancel": case.status in BEFORE_SHIPPING,
             "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
+            "survey_form": survey_form
+            or (SurveyForm() if case.status == CaseStatus.CLOSED and not hasattr(case, "survey") else None),
         },
         status=status,
     )
@@ -214,6 +274,22 @@ def case_provide_info(request, rma_number):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Thank you. We have your answer and will get back to you."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_POST
+def case_survey(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, survey_form=form, status=400)
+    try:
+        services.survey_submit(case=case, customer_id=_customer_id(request), rating=form.cleaned_data["rating"],
+                               comment=form.cleaned_data["comment"])  # fmt: skip
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you for your rating."))
     return redirect("portal:case_detail", rma_number=rma_number)
 
 

@@ -6,6 +6,7 @@ from rma import roles
 from rma.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.rma.factories import OrderFactory, OrderLineFactory, UserFactory
+from tests.rma.test_portal import sent_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +27,9 @@ def test_italian_customer_files_a_return_and_an_agent_refunds_it(live_server, ne
     assert page.get_by_label("Numero d'ordine").input_value() == order.number
     page.get_by_label("Indirizzo email").fill("giulia@example.com")
     page.get_by_role("button", name="Trova").click()
+    page.wait_for_url("**/it/verify/")
+    page.fill("#id_code", sent_code("giulia@example.com"))
+    page.locator(".card form button[type=submit]").click()
 
     page.wait_for_url("**/return/")
     assert "129,00\xa0€" in page.locator("main").inner_text()

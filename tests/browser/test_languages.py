@@ -6,6 +6,7 @@ from django.conf import settings
 from rma.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.rma.factories import OrderFactory, OrderLineFactory
+from tests.rma.test_portal import sent_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +22,9 @@ def test_find_an_order_and_file_a_return(live_server, new_page, eu_policy, langu
     assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
     page.fill("#id_order_number", order.number)
     page.fill("#id_email", order.customer.email)
+    page.locator(".card form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/verify/")
+    page.fill("#id_code", sent_code(order.customer.email))
     page.locator(".card form button[type=submit]").click()
     page.wait_for_url(f"**/{language}/orders/{order.number}/return/")
     # Nothing overflows the phone's width.

@@ -2,7 +2,7 @@
 
 import factory
 
-from policies.models import Region, RegionCountry, ReturnPolicy
+from policies.models import PolicyRule, Region, RegionCountry, ReturnCenter, ReturnPolicy
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -34,3 +34,22 @@ class ReturnPolicyFactory(factory.django.DjangoModelFactory):
     change_of_mind_allowed = True
     return_shipping_paid_by = "customer"
     auto_approve = True
+
+
+class PolicyRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PolicyRule
+
+    policy = factory.SubFactory(ReturnPolicyFactory, status=ReturnPolicy.Status.DRAFT)
+    priority = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Rule {o.priority}")
+
+
+class ReturnCenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReturnCenter
+
+    name = factory.Sequence(lambda n: f"Centre {n}")
+    address = "Via Industria 1, 20100 Milano"
+    country = "IT"
+    customs_territory = "EU"

@@ -1,6 +1,7 @@
 """The pure rules engine against the statutes it encodes, and its properties."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 
 from policies.explain import render_explanation
 from policies.law import jurisdiction_for
-from policies.rules import Claim, PolicySnapshot, evaluate
-from policies.taxonomy import Category, Reason
+from policies.rules import Claim, PolicySnapshot, RuleSnapshot, evaluate
+from policies.taxonomy import Category, PolicyCondition, Reason, Resolution, ReturnMethod
 
 D = datetime.date
 
@@ -136,6 +137,21 @@ def test_not_delivered_items_are_not_yet_returnable():
 countries = st.sampled_from(
     ["IT", "RO", "DE", "FR", "ES", "GB", "US", "US-CA", "JP", "CN", "KR", "BR", "TR", "AU", "CH", "NZ"]
 )
+codes = st.frozensets
+rules = st.builds(
+    RuleSnapshot,
+    priority=st.integers(1, 9),
+    name=st.just("rule"),
+    categories=codes(st.sampled_from(Category.values), max_size=3),
+    reasons=codes(st.sampled_from(Reason.values), max_size=2),
+    min_order_value=st.one_of(st.none(), st.decimals(0, 500, places=2)),
+    max_previous_returns=st.one_of(st.none(), st.integers(0, 5)),
+    window_days=st.one_of(st.none(), st.integers(0, 120)),
+    restocking_fee_percent=st.one_of(st.none(), st.decimals(0, 30, places=0)),
+    resolutions=st.one_of(st.none(), st.lists(st.sampled_from(Resolution.values), unique=True).map(tuple)),
+    auto_approve=st.one_of(st.none(), st.booleans()),
+    manual_review=st.booleans(),
+)
 policies = st.one_of(
     st.none(),
     st.builds(
@@ -144,8 +160,23 @@ policies = st.one_of(
         version=st.just(1),
         window_days=st.integers(0, 365),
         change_of_mind_allowed=st.booleans(),
-        return_shipping_paid_by=st.sampled_from(["customer", "merchant"]),
+        return_shipping_paid_by=st.sampled_from(["customer", "merchant", "shared"]),
         auto_approve=st.booleans(),
+        window_start=st.sampled_from(["delivery", "order"]),
+        excluded_categories=codes(st.sampled_from(Category.values), max_size=3),
+        conditions=st.lists(st.sampled_from(PolicyCondition.values), unique=True, max_size=2).map(tuple),
+        resolutions=st.lists(st.sampled_from(Resolution.values), unique=True, min_size=1).map(tuple),
+        store_credit_bonus_percent=st.integers(0, 30),
+        customer_shipping_share_percent=st.integers(0, 100),
+        free_return_min_order_value=st.one_of(st.none(), st.decimals(0, 500, places=2)),
+        free_first_return=st.booleans(),
+        restocking_fee_percent=st.decimals(0, 30, places=0),
+        refund_days=st.one_of(st.none(), st.integers(0, 30)),
+        warranty_months=st.integers(0, 48),
+        return_methods=st.lists(st.sampled_from(ReturnMethod.values), unique=True).map(tuple),
+        rules=st.lists(rules, max_size=3, unique_by=lambda r: r.priority).map(
+            lambda rs: tuple(sorted(rs, key=lambda r: r.priority))
+        ),
     ),
 )
 claims = st.builds(
@@ -157,6 +188,11 @@ claims = st.builds(
     claimed_on=st.just(D(2024, 1, 1)),
     condition=st.sampled_from([None, "unopened", "opened", "unsealed", "used", "damaged"]),
     terms_displayed=st.booleans(),
+    ordered_on=st.one_of(st.none(), st.dates(D(2023, 12, 1), D(2024, 1, 1))),
+    informed=st.booleans(),
+    order_value=st.one_of(st.none(), st.decimals(0, 1000, places=2)),
+    item_value=st.one_of(st.none(), st.decimals(0, 1000, places=2)),
+    previous_returns=st.integers(0, 6),
 )
 
 
@@ -170,6 +206,10 @@ def test_a_policy_never_makes_a_decision_less_favourable_than_the_law_alone(c, p
         assert with_policy.eligible
         if law_only.deadline and with_policy.deadline:
             assert with_policy.deadline >= law_only.deadline
+        # Never a larger share of the shipping cost, and no fee, while the law alone would accept the return.
+        assert with_policy.customer_shipping_share_percent <= law_only.customer_shipping_share_percent
+        assert with_policy.restocking_fee_percent == Decimal(0)
+        assert set(law_only.resolutions) <= set(with_policy.resolutions)
 
 
 @hsettings(max_examples=200, deadline=None)

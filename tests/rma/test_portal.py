@@ -1,8 +1,10 @@
 """The customer portal through the test client: lookup, filing, errors that keep input, privacy."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,8 +18,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 GENERIC = "We could not find an order with these details"
 
 
+def sent_code(email: str) -> str:
+    """The one-time code in the last email to this address."""
+    body = next(m.body for m in reversed(mail.outbox) if m.to == [email])
+    return re.search(r"^\s+(\d{6})$", body, flags=re.M).group(1)
+
+
 def lookup(client, order, email=None, lang="en"):
-    return client.post(f"/{lang}/", {"order_number": order.number, "email": email or order.customer.email})
+    """Order number and email, then the code from the email: the customer is signed in."""
+    response = client.post(f"/{lang}/", {"order_number": order.number, "email": email or order.customer.email})
+    if response.status_code != 302:
+        return response
+    return client.post(f"/{lang}/verify/", {"code": sent_code(order.customer.email)})
 
 
 @pytest.fixture
@@ -158,3 +170,65 @@ def test_money_and_dates_follow_the_language(client, order):
 def test_healthz(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_the_order_opens_only_with_the_code_sent_to_its_email(client, order):
+    response = client.post("/en/", {"order_number": order.number, "email": order.customer.email})
+    assert response["Location"] == "/en/verify/"
+    assert client.get(f"/en/orders/{order.number}/return/").status_code == 302  # not yet
+    wrong = client.post("/en/verify/", {"code": "000000" if sent_code(order.customer.email) != "000000" else "111111"})
+    assert "This code is not right" in wrong.content.decode()
+    ok = client.post("/en/verify/", {"code": sent_code(order.customer.email)})
+    assert ok.status_code == 302 and ok["Location"] == f"/en/orders/{order.number}/return/"
+    assert client.get(ok["Location"]).status_code == 200
+
+
+def test_a_used_code_and_a_reused_link_are_refused_with_a_way_to_start_again(client, order):
+    client.post("/en/", {"order_number": order.number, "email": order.customer.email})
+    body = mail.outbox[-1].body
+    link = re.search(r"(/en/verify/[^/\s]+/)", body).group(1)
+    assert client.get(link).status_code == 302
+    client.cookies.clear()
+    again = client.get(link, follow=True)
+    assert "already been used" in again.content.decode() and "Find my order" in again.content.decode()
+    tampered = client.get(link[:-3] + "xx/", follow=True)
+    assert "not valid" in tampered.content.decode()
+
+
+def test_codes_are_rate_limited_per_email_and_order(client, order, settings):
+    settings.LOOKUP_RATE_LIMITS = {"per_email": 2, "per_order": 2, "per_ip": 100}
+    for _ in range(2):
+        assert client.post("/en/", {"order_number": order.number, "email": order.customer.email}).status_code == 302
+    third = client.post("/en/", {"order_number": order.number, "email": order.customer.email})
+    assert third.status_code == 200 and "Too many codes" in third.content.decode()
+
+
+def test_too_many_wrong_codes_burn_the_code(client, order):
+    client.post("/en/", {"order_number": order.number, "email": order.customer.email})
+    right = sent_code(order.customer.email)
+    wrong = "123456" if right != "123456" else "654321"
+    for _ in range(5):
+        client.post("/en/verify/", {"code": wrong})
+    last = client.post("/en/verify/", {"code": right})
+    assert "Too many wrong codes" in last.content.decode()
+
+
+def test_survey_after_closing_once(client, order, agent):
+    case = services.case_open(
+        customer=order.customer, items=[services.ItemRequest(order.lines.first(), 1, "too_small")], language="en"
+    )
+    lookup(client, order)
+    assert client.post(f"/en/cases/{case.rma_number}/survey/", {"rating": "5"}).status_code == 302
+    assert not hasattr(ReturnCase.objects.get(pk=case.pk), "survey")  # not closed yet: refused
+    services.case_mark_received(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    for item in case.items.all():
+        services.item_inspect(item=item, actor=agent, grade="new", disposition="restock")
+    services.case_refund(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    services.case_close(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    page = client.get(f"/en/cases/{case.rma_number}/").content.decode()
+    assert "How satisfied are you" in page
+    assert client.post(f"/en/cases/{case.rma_number}/survey/", {"rating": "9"}).status_code == 400
+    client.post(f"/en/cases/{case.rma_number}/survey/", {"rating": "4", "comment": "Quick refund"})
+    client.post(f"/en/cases/{case.rma_number}/survey/", {"rating": "1"})
+    survey = ReturnCase.objects.get(pk=case.pk).survey
+    assert survey.rating == 4 and survey.comment == "Quick refund"

@@ -23,7 +23,7 @@ from rma.models import (
     ReturnCase,
     StoreCreditEntry,
 )
-from tests.rma.factories import OrderLineFactory, UserFactory
+from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
