@@ -743,6 +743,8 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
         resolutions = best.resolutions
         for option in open_options:
             resolutions += option.resolutions
+        if not fixed:
+            resolutions += remedies  # the statute's remedies stay open without a fixed end
         auto = _auto_approve(claim, policy, terms, fault=True)
     elif not fixed:
         # The statute sets no fixed period from delivery (it runs from discovering the defect, or the

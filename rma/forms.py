@@ -16,6 +16,12 @@ class OrderLookupForm(forms.Form):
     email = forms.EmailField(label=_("Email address used for the order"))
 
 
+class WithdrawalForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    order_number = forms.CharField(label=_("Order number"), max_length=40)
+    email = forms.EmailField(label=_("Email address used for the order"))
+
+
 class VerifyCodeForm(forms.Form):
     code = forms.RegexField(
         label=_("The 6-digit code from the email"),

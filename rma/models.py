@@ -490,6 +490,22 @@ class LookupCode(models.Model):
         return f"{self.order.number} → {self.email}"
 
 
+class WithdrawalStatement(models.Model):
+    """A withdrawal made with the EU withdrawal function (CRD Art. 11a), kept as it was submitted."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="withdrawals")
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    language = models.CharField(max_length=10)
+    content = models.TextField()  # the statement as the customer confirmed it
+    submitted_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.order.number} {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
 class SurveyResponse(models.Model):
     """The customer's rating of a closed case (1 to 5) and a comment: one per case."""
 

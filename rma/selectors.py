@@ -62,14 +62,27 @@ def order_get_for_customer(*, customer_id: int, number: str) -> Order | None:
 
 def case_get_for_customer(*, customer_id: int, rma_number: str) -> ReturnCase | None:
     """A case only if it belongs to this customer: the portal never shows anyone else's."""
-    return _case_detail_qs().filter(customer_id=customer_id, rma_number=rma_number).first()
+    return _case_detail_qs(for_customer=True).filter(customer_id=customer_id, rma_number=rma_number).first()
 
 
 def case_get_for_agent(*, rma_number: str) -> ReturnCase | None:
-    return _case_detail_qs().filter(rma_number=rma_number).first()
+    return (
+        _case_detail_qs()
+        .select_related("assignee", "shipment")
+        .prefetch_related(Prefetch("messages", queryset=Message.objects.select_related("author")))
+        .filter(rma_number=rma_number)
+        .first()
+    )
 
 
-def _case_detail_qs():
+# Timeline entries about the team's own work (who has the case, notes, the thread): never in the customer's timeline.
+STAFF_EVENT_KINDS = (CaseEvent.Kind.ASSIGNMENT, CaseEvent.Kind.MESSAGE, CaseEvent.Kind.NOTE)
+
+
+def _case_detail_qs(*, for_customer: bool = False):
+    events = CaseEvent.objects.select_related("actor")
+    if for_customer:
+        events = events.exclude(kind__in=STAFF_EVENT_KINDS)
     return ReturnCase.objects.select_related("customer", "policy__region").prefetch_related(
         Prefetch(
             "items",
@@ -77,7 +90,7 @@ def _case_detail_qs():
                 "deductions", "inspection__photos"
             ),
         ),
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch("events", queryset=events),
         "refunds",
     )
 
@@ -275,7 +288,7 @@ def agent_users():
 
 def case_thread(*, case: ReturnCase):
     """The case's messages and internal notes, oldest first, with their authors."""
-    return Message.objects.filter(case=case).select_related("author")
+    return case.messages.all()  # prefetched by case_get_for_agent
 
 
 def canned_replies_active():

@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="rma/agent/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", agent.queue, name="queue"),
+    path("bulk/", agent.queue_bulk, name="queue_bulk"),
+    path("supervisor/", agent.supervisor, name="supervisor"),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
 ]

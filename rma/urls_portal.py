@@ -17,5 +17,7 @@ urlpatterns = [
     path("cases/<str:rma_number>/offer/", portal.case_answer_offer, name="case_answer_offer"),
     path("cases/<str:rma_number>/survey/", portal.case_survey, name="case_survey"),
     path("preferences/", portal.preferences, name="preferences"),
+    path("withdraw/", portal.withdraw, name="withdraw"),
+    path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),
     path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
 ]

@@ -4,7 +4,7 @@ Import from here: ``from rma import services; services.case_approve(case=..., ac
 """
 
 from .access import AccessDenied, lookup_code_issue, lookup_code_verify, lookup_link_verify
-from .assignment import agent_pick, case_assign, case_auto_assign, case_claim
+from .assignment import agent_pick, can_work_cases, case_assign, case_auto_assign, case_claim
 from .bulk import BULK_PERMISSIONS, BulkResult, cases_bulk, references_parse
 from .cases import (
     ItemRequest,
@@ -43,6 +43,7 @@ from .money import (
     store_credit_balance,
 )
 from .sla import sla_sweep
+from .withdrawal import withdrawal_applies, withdrawal_statement_text, withdrawal_submit
 
 # Agent actions that need nothing but a click: the button's name -> the service.
 AGENT_ACTIONS = {
@@ -64,6 +65,7 @@ __all__ = [
     "BULK_PERMISSIONS",
     "BulkResult",
     "agent_pick",
+    "can_work_cases",
     "canned_reply_apply",
     "canned_reply_fill",
     "canned_reply_text",
@@ -115,5 +117,8 @@ __all__ = [
     "returnable_quantity",
     "sla_sweep",
     "survey_submit",
+    "withdrawal_applies",
+    "withdrawal_statement_text",
+    "withdrawal_submit",
     "store_credit_balance",
 ]

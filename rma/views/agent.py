@@ -1,15 +1,29 @@
 """The agent workspace: the case queue and one page per case with the actions allowed now."""
 
+from babel.dates import format_timedelta
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from returns_portal.formatting import babel_locale
+
 from .. import selectors, services
 from ..forms import ExchangeForm, GoodwillForm, InspectForm, OfferForm, RefundForm, RejectForm, RequestInfoForm
+from ..forms_agent import (
+    SLA_LABELS,
+    VIEW_LABELS,
+    AssignForm,
+    BulkForm,
+    CannedReplyForm,
+    MessageForm,
+    QueueFilterForm,
+)
 from ..models import CaseStatus, ReturnItem
 
 ACTION_LABELS = {
@@ -30,6 +44,17 @@ ACTION_LABELS = {
     "deescalate": pgettext_lazy("action", "Send back to the queue"),
     "inspect": pgettext_lazy("action", "Save the inspection"),
     "goodwill": pgettext_lazy("action", "Grant the goodwill gesture"),
+    "claim": pgettext_lazy("action", "Take this case"),
+    "assign": pgettext_lazy("action", "Assign"),
+    "message": pgettext_lazy("action", "Send to the customer"),
+    "note": pgettext_lazy("action", "Save as internal note"),
+    "canned": pgettext_lazy("action", "Send the canned reply"),
+}
+BULK_LABELS = {
+    "assign": pgettext_lazy("bulk action", "Assign"),
+    "approve": pgettext_lazy("bulk action", "Approve the eligible ones"),
+    "mark_received": pgettext_lazy("bulk action", "Mark as received"),
+    "close": pgettext_lazy("bulk action", "Close"),
 }
 # Actions that need more than a click: their form class.
 ACTION_FORMS = {
@@ -50,13 +75,79 @@ def _actions_for(case, user) -> list[str]:
     ]
 
 
+def _bulk_buttons(user) -> list[dict]:
+    return [
+        {"name": name, "label": label}
+        for name, label in BULK_LABELS.items()
+        if user.has_perm(services.BULK_PERMISSIONS[name])
+    ]
+
+
+def _queue_context(request, *, bulk_form=None) -> dict:
+    agents = list(selectors.agent_users())
+    form = QueueFilterForm(request.GET, agents=agents)
+    filters, per_page = form.filters(), form.page_size()
+    after = selectors.QueueCursor.decode(request.GET.get("after", ""))
+    page = selectors.case_list_for_queue(filters=filters, user=request.user, after=after, limit=per_page)
+    counts = selectors.queue_view_counts(user=request.user)
+    query = {k: v for k, v in request.GET.items() if k not in {"after", "view"} and v}
+    tabs = [
+        {
+            "name": name,
+            "label": label,
+            "count": counts[name],
+            "url": "?" + urlencode({**query, "view": name}),
+            "current": name == filters.view,
+        }
+        for name, label in VIEW_LABELS.items()
+    ]
+    here = {**query, "view": filters.view}
+    return {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "cases": page.cases,
+        "tabs": tabs,
+        "sla_labels": SLA_LABELS,
+        "next_url": "?" + urlencode({**here, "after": page.next_cursor.encode()}) if page.next_cursor else "",
+        "first_url": "?" + urlencode(here) if after is not None else "",
+        "bulk_form": bulk_form or BulkForm(agents=selectors.agent_users()),
+        "bulk_buttons": _bulk_buttons(request.user),
+    }
+
+
 @permission_required("rma.view_returncase")
 def queue(request):
-    status = request.GET.get("status") or ""
-    if status and status not in CaseStatus.values:
-        status = ""
-    cases = selectors.case_list_for_queue(status=status or None)
-    return render(request, "rma/agent/queue.html", {"cases": cases, "status": status, "statuses": CaseStatus.choices})
+    """The case queue: saved views with counts, filters, search, SLA order, keyset pages.
+
+    A plain GET form and real links; with HTMX the filters and pages replace only the table.
+    """
+    context = _queue_context(request)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "rma/agent/queue.html#queue-table", context)
+    return render(request, "rma/agent/queue.html", context)
+
+
+@require_POST
+@permission_required("rma.view_returncase")
+def queue_bulk(request):
+    """One bulk action over the ticked or pasted cases; the result page lists what was skipped and why."""
+    action = request.POST.get("action", "")
+    if action in services.BULK_PERMISSIONS and not request.user.has_perm(services.BULK_PERMISSIONS[action]):
+        raise PermissionDenied
+    form = BulkForm(request.POST, agents=selectors.agent_users())
+    if not form.is_valid():
+        return render(request, "rma/agent/queue.html", _queue_context(request, bulk_form=form), status=400)
+    try:
+        result = services.cases_bulk(
+            actor=request.user, action=action, references=form.references(), assignee=form.cleaned_data["assignee"]
+        )
+    except services.CasePermissionDenied:
+        raise PermissionDenied from None
+    except services.CaseError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "rma/agent/queue.html", _queue_context(request, bulk_form=form), status=400)
+    return render(request, "rma/agent/bulk_result.html", {"result": result, "label": BULK_LABELS.get(action, action)})
 
 
 def _render_case(request, case, *, forms=None, status=200):
@@ -85,7 +176,9 @@ def _render_case(request, case, *, forms=None, status=200):
         {
             "case": case,
             "items": case.items.all(),
-            "events": case.events.all(),
+            # Assignments, messages and notes have their own places on the page (and never reach the customer).
+            "events": [e for e in case.events.all() if e.kind not in selectors.STAFF_EVENT_KINDS],
+            "assignment_events": [e for e in case.events.all() if e.kind == "assignment"],
             "shipment": getattr(case, "shipment", None),
             "refunds": case.refunds.all(),
             "history": selectors.customer_history(customer=case.customer, exclude=case),
@@ -95,9 +188,30 @@ def _render_case(request, case, *, forms=None, status=200):
             "goodwill_form": goodwill_form,
             "goodwill_limit": services.goodwill_limit(case, request.user) if goodwill_form else None,
             "amount_due": services.amount_due(case),
+            **_conversation_context(request, case, forms),
         },
         status=status,
     )
+
+
+def _conversation_context(request, case, forms) -> dict:
+    """Assignment, the message thread and the reply forms of the case page, for what this user may do."""
+    user = request.user
+    can_work = services.can_work_cases(user)
+    can_assign = user.has_perm("rma.supervise_case")
+    replies = selectors.canned_replies_active() if can_work else None
+    return {
+        "can_claim": can_work and case.assignee_id is None and case.is_open,
+        "assign_form": (
+            forms.get("assign")
+            or AssignForm(prefix="assign", agents=selectors.agent_users(), initial={"assignee": case.assignee_id})
+        )
+        if can_assign
+        else None,
+        "thread": selectors.case_thread(case=case),
+        "message_form": (forms.get("message") or MessageForm(prefix="message")) if can_work else None,
+        "canned_form": (forms.get("canned") or CannedReplyForm(prefix="canned", replies=replies)) if can_work else None,
+    }
 
 
 def _get_case(rma_number):
@@ -175,6 +289,47 @@ def _run_goodwill(request, case):
     return None
 
 
+def _run_claim(request, case):
+    services.case_claim(case=case, actor=request.user)
+    return None
+
+
+def _run_assign(request, case):
+    form = AssignForm(request.POST, prefix="assign", agents=selectors.agent_users())
+    if not form.is_valid():
+        return {"assign": form}
+    services.case_assign(case=case, actor=request.user, assignee=form.cleaned_data["assignee"])
+    return None
+
+
+def _run_message(request, case, *, internal: bool):
+    form = MessageForm(request.POST, prefix="message")
+    if not form.is_valid():
+        return {"message": form}
+    services.message_post(case=case, author=request.user, body=form.cleaned_data["body"], internal=internal)
+    return None
+
+
+def _run_canned(request, case):
+    form = CannedReplyForm(request.POST, prefix="canned", replies=selectors.canned_replies_active())
+    if not form.is_valid():
+        return {"canned": form}
+    services.canned_reply_apply(case=case, actor=request.user, reply=form.cleaned_data["reply"])
+    return None
+
+
+# Actions on a case that are not workflow transitions; their services check who may do them.
+SPECIAL_ACTIONS = {
+    "inspect": _run_inspect,
+    "goodwill": _run_goodwill,
+    "claim": _run_claim,
+    "assign": _run_assign,
+    "message": lambda request, case: _run_message(request, case, internal=False),
+    "note": lambda request, case: _run_message(request, case, internal=True),
+    "canned": _run_canned,
+}
+
+
 @require_POST
 @permission_required("rma.view_returncase")
 def case_action(request, rma_number):
@@ -184,7 +339,7 @@ def case_action(request, rma_number):
     if request.POST.get("seen_status") and request.POST["seen_status"] != case.status:
         messages.error(request, _("Someone else changed this case a moment ago. Here is its current state."))
         return _render_case(request, case, status=409)
-    special = {"inspect": _run_inspect, "goodwill": _run_goodwill}
+    special = SPECIAL_ACTIONS
     if action not in special and action not in _actions_for(case, request.user):
         messages.error(request, _("This action is not possible for this case now."))
         return _render_case(request, case, status=403 if action in ACTION_LABELS else 400)
@@ -210,3 +365,25 @@ def case_action(request, rma_number):
         return _render_case(request, case, forms=bad_forms, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("agent:case_detail", rma_number=rma_number)
+
+
+def _duration(value) -> str:
+    return format_timedelta(value, locale=babel_locale(), threshold=1.1) if value is not None else "—"
+
+
+@login_required
+@permission_required("rma.supervise_case", raise_exception=True)
+def supervisor(request):
+    """The team at a glance: workload per agent, cases past or near their deadline, escalations, handling times."""
+    overview = selectors.supervisor_overview()
+    times = overview["times"]
+    return render(
+        request,
+        "rma/agent/supervisor.html",
+        {
+            **overview,
+            "decision_time": _duration(times["decision"]),
+            "refund_time": _duration(times["refund"]),
+            "sla_labels": SLA_LABELS,
+        },
+    )

@@ -22,6 +22,7 @@ from ..forms import (
     ReturnRequestForm,
     SurveyForm,
     VerifyCodeForm,
+    WithdrawalForm,
 )
 from ..models import BEFORE_SHIPPING, CaseStatus
 
@@ -369,3 +370,43 @@ def preferences(request):
         messages.success(request, _("Your preferences are saved."))
         return redirect("portal:preferences")
     return render(request, "rma/portal/preferences.html", {"form": form, "customer": customer})
+
+
+WITHDRAW_KEY = "portal_withdrawal"
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request):
+    """EU withdrawal function, step 1: who withdraws from which order (CRD Art. 11a)."""
+    form = WithdrawalForm(request.POST or None, initial=request.session.get(WITHDRAW_KEY))
+    if request.method == "POST" and form.is_valid():
+        request.session[WITHDRAW_KEY] = form.cleaned_data
+        return redirect("portal:withdraw_confirm")
+    return render(request, "rma/portal/withdraw.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw_confirm(request):
+    """Step 2: the statement as it will be sent, and the button that confirms it."""
+    data = request.session.get(WITHDRAW_KEY)
+    if not data:
+        return redirect("portal:withdraw")
+    order = selectors.order_find_for_lookup(number=data["order_number"], email=data["email"])
+    if request.method == "POST":
+        request.session.pop(WITHDRAW_KEY, None)
+        if order is not None:
+            try:
+                services.withdrawal_submit(order=order, name=data["name"], email=data["email"],
+                                           language=request.LANGUAGE_CODE)  # fmt: skip
+            except services.CaseInvalid as exc:
+                messages.error(request, str(exc))
+                return redirect("portal:withdraw")
+        # The same answer whether or not the details matched an order: nothing is revealed.
+        return render(request, "rma/portal/withdraw_done.html", {"email": data["email"]})
+    statement = (
+        services.withdrawal_statement_text(order=order, name=data["name"])
+        if order is not None
+        else _("I, %(name)s, hereby withdraw from my contract for the goods of order %(number)s.")
+        % {"name": data["name"], "number": data["order_number"]}
+    )
+    return render(request, "rma/portal/withdraw_confirm.html", {"data": data, "statement": statement})

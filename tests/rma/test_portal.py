@@ -1,6 +1,7 @@
 """The customer portal through the test client: lookup, filing, errors that keep input, privacy."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -232,3 +233,35 @@ def test_survey_after_closing_once(client, order, agent):
     client.post(f"/en/cases/{case.rma_number}/survey/", {"rating": "1"})
     survey = ReturnCase.objects.get(pk=case.pk).survey
     assert survey.rating == 4 and survey.comment == "Quick refund"
+
+
+def test_eu_withdrawal_function_with_confirmation_and_a_durable_acknowledgement(client, order):
+    from pypdf import PdfReader
+
+    from rma.models import WithdrawalStatement
+
+    home = client.get("/en/").content.decode()
+    assert "Withdraw from contract here" in home
+    step1 = client.post("/en/withdraw/", {"name": "Maria Rossi", "order_number": order.number,
+                                          "email": order.customer.email})  # fmt: skip
+    assert step1["Location"] == "/en/withdraw/confirm/"
+    confirm = client.get("/en/withdraw/confirm/").content.decode()
+    assert "Confirm withdrawal here" in confirm and "Maria Rossi" in confirm
+    assert not WithdrawalStatement.objects.exists()  # nothing happens before the confirmation
+    done = client.post("/en/withdraw/confirm/")
+    assert done.status_code == 200
+    statement = WithdrawalStatement.objects.get()
+    assert statement.acknowledged_at and statement.case is not None
+    assert statement.case.items.get().order_line.name == "Wool jacket"  # the mug is excepted (personalised)
+    ack = next(m for m in mail.outbox if "Acknowledgement of your withdrawal" in m.subject)
+    assert ack.to == [order.customer.email]
+    name, pdf, mimetype = ack.attachments[0]
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Maria Rossi" in text and order.number in text and "2026" in text
+
+
+def test_withdrawal_with_unknown_details_reveals_nothing(client, order):
+    client.post("/en/withdraw/", {"name": "X", "order_number": "NOPE", "email": "x@example.com"})
+    done = client.post("/en/withdraw/confirm/")
+    assert done.status_code == 200 and "If the details match an order" in done.content.decode()
+    assert not mail.outbox

@@ -1,0 +1,138 @@
+"""Forms of the agent workspace: queue filters, bulk actions, assignment, messages and canned replies."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from policies.taxonomy import Reason
+
+from . import selectors
+from .models import CannedReply, CaseKind, CaseStatus
+
+VIEW_LABELS = {
+    "open": _("All open"),
+    "mine": _("Mine"),
+    "unassigned": _("Unassigned"),
+    "breaching_today": _("Breaching today"),
+    "escalated": pgettext_lazy("queue view", "Escalated"),
+}
+SLA_LABELS = {
+    "breached": _("Deadline missed"),
+    "due_today": _("Due today"),
+    "ok": _("On time"),
+}
+ANY = [("", pgettext_lazy("filter", "Any"))]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters as a plain GET form; invalid values are ignored rather than refused."""
+
+    view = forms.ChoiceField(choices=list(VIEW_LABELS.items()), required=False, widget=forms.HiddenInput)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("RMA, order, email or tracking number")}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + CaseStatus.choices)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=ANY + CaseKind.choices)
+    country = forms.CharField(
+        label=_("Country"), required=False, max_length=6, widget=forms.TextInput(attrs={"size": 4})
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=ANY + list(settings.LANGUAGES))
+    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=ANY + Reason.choices)
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=ANY + list(SLA_LABELS.items()))
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    value_min = forms.DecimalField(label=_("Value from"), required=False, min_value=0, max_digits=12)
+    value_max = forms.DecimalField(label=_("Value up to"), required=False, min_value=0, max_digits=12)
+    per_page = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        empty_value=50,
+        choices=[(n, n) for n in selectors.QUEUE_PAGE_SIZES],
+    )
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            *ANY,
+            ("none", _("Nobody")),
+            *((str(user.pk), user.get_full_name() or user.get_username()) for user in agents),
+        ]
+
+    def filters(self) -> selectors.QueueFilters:
+        self.is_valid()
+        data = self.cleaned_data  # the valid fields only: a half-wrong query keeps whatever is right in it
+        assignee = data.get("assignee") or None
+        return selectors.QueueFilters(
+            view=data.get("view") or "open",
+            status=data.get("status") or "",
+            kind=data.get("kind") or "",
+            country=(data.get("country") or "").strip().upper(),
+            language=data.get("language") or "",
+            reason=data.get("reason") or "",
+            sla=data.get("sla") or "",
+            assignee=assignee if assignee in (None, "none") else int(assignee),
+            value_min=data.get("value_min"),
+            value_max=data.get("value_max"),
+            q=(data.get("q") or "").strip(),
+        )
+
+    def page_size(self) -> int:
+        self.is_valid()
+        return self.cleaned_data.get("per_page") or 50
+
+
+class _ListField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [str(v) for v in value or []]
+
+
+class BulkForm(forms.Form):
+    """The cases ticked in the queue and/or RMA or tracking numbers pasted or scanned, one per line."""
+
+    case = _ListField(required=False)  # RMA numbers of the ticked rows; the service says which it found
+    numbers = forms.CharField(
+        label=_("Or paste or scan RMA or tracking numbers, one per line"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    assignee = forms.ModelChoiceField(label=_("Assign to"), required=False, queryset=None)
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+    def references(self) -> list[str]:
+        from .services import references_parse
+
+        return references_parse("\n".join([*self.cleaned_data.get("case", []), self.cleaned_data.get("numbers", "")]))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), required=False, queryset=None, empty_label=_("Nobody"))
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message or internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CannedReplyForm(forms.Form):
+    reply = forms.ModelChoiceField(label=_("Canned reply"), queryset=CannedReply.objects.none())
+
+    def __init__(self, *args, replies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].queryset = replies
