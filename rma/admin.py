@@ -8,7 +8,20 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
-from .models import CaseEvent, Customer, Notification, Order, OrderLine, Refund, ReturnCase, ReturnItem, Shipment
+from .models import (
+    AgentProfile,
+    CannedReply,
+    CannedReplyText,
+    CaseEvent,
+    Customer,
+    Notification,
+    Order,
+    OrderLine,
+    Refund,
+    ReturnCase,
+    ReturnItem,
+    Shipment,
+)
 
 
 class OrderLineInline(admin.TabularInline):
@@ -113,3 +126,27 @@ for model in (Shipment, Refund):
     admin.site.register(
         model, list_display=["__str__", "created_at"], readonly_fields=[f.name for f in model._meta.fields]
     )
+
+
+class CannedReplyTextInline(admin.StackedInline):
+    model = CannedReplyText
+    extra = 1
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Macros for the agents: one text per language, optionally applying a transition (e.g. request_info)."""
+
+    list_display = ["name", "transition", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "texts__body"]
+    inlines = [CannedReplyTextInline]
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    """What each agent takes in automatic assignment: languages read, open-case limit, availability."""
+
+    list_display = ["user", "languages", "max_open_cases", "available"]
+    list_filter = ["available"]
+    list_select_related = ["user"]

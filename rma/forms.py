@@ -8,7 +8,33 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
+from . import photos
 from .models import Compensation, DeductionReason, Inspection, Refund, Resolution
+from .services.cases import PHOTO_REASONS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to six photos, each decoded and re-encoded without metadata (rma.photos)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > photos.MAX_PER_ITEM:
+            raise forms.ValidationError(
+                gettext("You can add at most %(count)s photos.") % {"count": photos.MAX_PER_ITEM}
+            )
+        return [photos.photo_clean(f) for f in files]
 
 
 class OrderLookupForm(forms.Form):
@@ -57,7 +83,12 @@ class ReturnRequestForm(forms.Form):
                 max_length=200,
                 widget=forms.TextInput(attrs={"placeholder": gettext("e.g. the same in size M")}),
             )
+            self.fields[f"photos_{line.id}"] = MultiplePhotoField(
+                label=_("Photos (needed if it arrived damaged; JPEG, PNG, WebP or HEIC, up to 10 MB each)"),
+                required=False,
+            )
             line.qty_field = self[f"qty_{line.id}"]
+            line.photos_field = self[f"photos_{line.id}"]
             line.reason_field = self[f"reason_{line.id}"]
             line.resolution_field = self[f"resolution_{line.id}"]
             line.wish_field = self[f"wish_{line.id}"]
@@ -70,6 +101,7 @@ class ReturnRequestForm(forms.Form):
             reason = cleaned.get(f"reason_{line.id}")
             resolution = cleaned.get(f"resolution_{line.id}") or Resolution.REFUND
             wish = (cleaned.get(f"wish_{line.id}") or "").strip()
+            item_photos = cleaned.get(f"photos_{line.id}") or []
             if qty == 0:
                 continue
             if line.returnable == 0:
@@ -96,7 +128,10 @@ class ReturnRequestForm(forms.Form):
             if resolution == Resolution.EXCHANGE and not wish:
                 self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
                 continue
-            chosen.append((line, qty, reason, resolution, wish))
+            if reason in PHOTO_REASONS and not item_photos:
+                self.add_error(f"photos_{line.id}", gettext("Add at least one photo of the parcel and the item."))
+                continue
+            chosen.append((line, qty, reason, resolution, wish, tuple(item_photos)))
         if not chosen and not self.errors:
             raise forms.ValidationError(gettext("Choose at least one item and how many to return."))
         cleaned["chosen"] = chosen

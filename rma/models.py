@@ -367,6 +367,21 @@ class ReturnItem(models.Model):
         return self.order_line.unit_price * self.quantity
 
 
+def item_photo_upload_to(instance, filename):
+    return f"claims/{instance.item.case.rma_number}/{filename}"
+
+
+class ReturnItemPhoto(models.Model):
+    """A photo the customer sent with an item (a damaged parcel, a fault), cleaned of its metadata."""
+
+    item = models.ForeignKey(ReturnItem, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=item_photo_upload_to)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.image.name
+
+
 class Inspection(models.Model):
     """What the warehouse found in one returned item (the diagnosis, for a warranty claim)."""
 

@@ -26,6 +26,7 @@ from ..models import (
     Resolution,
     ReturnCase,
     ReturnItem,
+    ReturnItemPhoto,
     Shipment,
 )
 from . import sla
@@ -34,6 +35,8 @@ from .errors import CaseInvalid
 from .workflow import event_add, transition_run
 
 DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
+# Reasons a customer must show with photos (of the parcel and the item).
+PHOTO_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT})
 FAULT_ONLY_RESOLUTIONS = frozenset({Resolution.REPAIR, Resolution.REPLACEMENT})
 # Below these amounts a damaged or wrong item costs more to send back than it is worth: the customer keeps it.
 DEFAULT_KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
@@ -46,6 +49,7 @@ class ItemRequest:
     reason: str
     resolution: str = Resolution.REFUND
     exchange_wish: str = ""
+    photos: tuple = ()  # cleaned files (rma.photos.photo_clean)
 
 
 def item_decision(*, order_line: OrderLine, reason: str, country: str, today: datetime.date | None = None):
@@ -107,6 +111,8 @@ def _check_item(customer: Customer, request: ItemRequest):
         raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name})
     if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
         raise CaseInvalid(_("Repair or replacement is only offered for faulty, damaged or wrong items."))
+    if request.reason in PHOTO_REASONS and not request.photos:
+        raise CaseInvalid(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name})
     if request.resolution == Resolution.EXCHANGE and not request.exchange_wish.strip():
         raise CaseInvalid(_("Tell us what you would like instead of %(item)s.") % {"item": line.name})
     policy, decision = item_decision(order_line=line, reason=request.reason, country=customer.country)
@@ -141,7 +147,7 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
         case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
         case.save()
         for request, _policy, decision in checked:
-            ReturnItem.objects.create(
+            item = ReturnItem.objects.create(
                 case=case,
                 order_line=request.order_line,
                 quantity=request.quantity,
@@ -153,6 +159,8 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
                 deadline=decision.deadline,
                 decision=decision.as_dict(),
             )
+            for photo in request.photos:
+                ReturnItemPhoto.objects.create(item=item, image=photo)
         sla.sla_start(case)
         case.save()
         if customer.language != language:

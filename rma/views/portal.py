@@ -187,13 +187,18 @@ def order_return(request, number):
     country = order.customer.country
     lines = _line_views(order, country)
     returnable = [line for line in lines if line.can_return]
-    form = ReturnRequestForm(request.POST or None, lines=returnable)
+    form = ReturnRequestForm(request.POST or None, request.FILES or None, lines=returnable)
     if request.method == "POST" and form.is_valid():
         items = [
             services.ItemRequest(
-                order_line=line.line, quantity=qty, reason=reason, resolution=resolution, exchange_wish=wish
+                order_line=line.line,
+                quantity=qty,
+                reason=reason,
+                resolution=resolution,
+                exchange_wish=wish,
+                photos=item_photos,
             )
-            for line, qty, reason, resolution, wish in form.cleaned_data["chosen"]
+            for line, qty, reason, resolution, wish, item_photos in form.cleaned_data["chosen"]
         ]
         try:
             case = services.case_open(customer=order.customer, items=items, language=request.LANGUAGE_CODE)
