@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -34,9 +35,10 @@ def fresh(case):
 
 
 def file(line, *, qty=1, reason="too_small", resolution="refund", wish=""):
+    photos = (ContentFile(b"\xff\xd8 photo of the damage", name="damage.jpg"),) if reason == "damaged_in_transit" else ()
     return services.case_open(
         customer=line.order.customer,
-        items=[services.ItemRequest(line, qty, reason, resolution, wish)],
+        items=[services.ItemRequest(line, qty, reason, resolution, wish, photos)],
         language="en",
     )
 
