@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from policies.law import EU_MEMBER_STATES
-from policies.models import Region, RegionCountry, ReturnPolicy
+from policies.models import Region, RegionCountry, ReturnCenter, ReturnPolicy
 from policies.services import policy_create_draft, policy_publish
 
 from . import roles, services
@@ -45,6 +45,14 @@ REGIONS = [
         {"window_days": 30, "change_of_mind_allowed": False, "return_shipping_paid_by": "merchant"},
     ),
     ("CN", "China", ["CN"], {"window_days": 7, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
+]
+
+RETURN_CENTERS = [
+    # name, address (last line: postcode city), country, customs territory, countries served, fallback
+    ("Returns Centre Milano", "Via dei Resi 1\n20121 Milano", "IT", "EU", sorted(EU_MEMBER_STATES), True),
+    ("Returns Center Reno", "1200 Logistics Way\n89502 Reno", "US", "US", ["US"], False),
+    ("返品センター 大阪", "住之江区南港北1-1\n559-0034 大阪市", "JP", "JP", ["JP"], False),
+    ("退货中心 上海", "浦东新区物流路8号\n200120 上海市", "CN", "CN", ["CN"], False),
 ]
 
 CUSTOMERS = [
@@ -81,7 +89,7 @@ CUSTOMERS = [
     (
         "lukas.mueller@example.com",
         "Lukas Müller",
-        "en",
+        "de",
         "DE",
         "EUR",
         "Hauptstraße 7",
@@ -92,7 +100,7 @@ CUSTOMERS = [
     (
         "camille.martin@example.com",
         "Camille Martin",
-        "en",
+        "fr",
         "FR",
         "EUR",
         "12 rue de Rivoli",
@@ -117,13 +125,26 @@ CUSTOMERS = [
     (
         "yuki.tanaka@example.com",
         "田中 由紀",
-        "en",
+        "ja",
         "JP",
         "JPY",
         "千代田区丸の内1-1-1",
         "100-0005",
         "東京都",
         [("JP-KTL-01", "電気ケトル", "electronics", 1, "8800"), ("JP-TWL-02", "今治タオル", "home", 4, "1650")],
+    ),
+    # No region covers Switzerland: the default (EU) policy applies, an agent approves, and the parcel crosses
+    # into the EU, so it travels with a CN23 customs declaration and a commercial invoice.
+    (
+        "lea.meier@example.com",
+        "Lea Meier",
+        "de",
+        "CH",
+        "CHF",
+        "Bahnhofstrasse 10",
+        "8001",
+        "Zürich",
+        [("CH-WTC-01", "Armbanduhr", "electronics", 1, "349.00"), ("CH-SCF-02", "Wollschal", "apparel", 1, "89.00")],
     ),
     (
         "wang.fang@example.com",
@@ -172,6 +193,12 @@ def _regions(admin_user):
         if not ReturnPolicy.objects.filter(region=region).exists():
             draft = policy_create_draft(region=region, auto_approve=True, **fields)
             policy_publish(policy=draft, actor=admin_user, note="Demo policy")
+    for name, address, country, territory, served, fallback in RETURN_CENTERS:
+        ReturnCenter.objects.get_or_create(
+            name=name,
+            defaults={"address": address, "country": country, "customs_territory": territory,
+                      "countries_served": served, "is_fallback": fallback},
+        )  # fmt: skip
 
 
 def _orders(today: datetime.date):
@@ -255,7 +282,8 @@ def _cases(agent, supervisor):
     services.case_request_info(
         case=ReturnCase.objects.get(pk=warranty.pk), actor=agent, question="When did the kettle stop heating?"
     )
-    _file("CN-1001", reason="damaged_in_transit", line_index=0)  # delivery claim, kept by the customer
+    cross_border = _file("CH-1001")  # default region: waits for an agent; then CN23 and invoice travel with it
+    step(cross_border, "approve")
 
 
 def demo_load() -> dict:

@@ -102,12 +102,20 @@ class BulkForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    assignee = forms.ModelChoiceField(label=_("Assign to"), required=False, queryset=None)
+    assignee = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = agents
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        # Choices from the agents the queue page has already loaded: no second query for the same list.
+        self.agents = {user.pk: user for user in agents}
+        self.fields["assignee"].choices = [
+            ("", "—"),
+            *((user.pk, user.get_full_name() or user.get_username()) for user in self.agents.values()),
+        ]
+
+    def clean_assignee(self):
+        pk = self.cleaned_data.get("assignee")
+        return self.agents.get(pk) if pk is not None else None
 
     def references(self) -> list[str]:
         from .services import references_parse

@@ -186,6 +186,8 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     offer_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     offer_reason = models.CharField(max_length=32, blank=True)
     escalated_from = models.CharField(max_length=20, blank=True)
+    # Why the shipping documents cannot be made yet (rma.documents errors as dicts); empty when fine.
+    document_problems = models.JSONField(default=list, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
     )
@@ -464,6 +466,7 @@ class CaseEvent(models.Model):
         COMPENSATION = "compensation", pgettext_lazy("event", "Goodwill gesture")
         DEADLINE = "deadline", pgettext_lazy("event", "Deadline changed")
         SLA = "sla", pgettext_lazy("event", "Deadline missed")
+        LABEL_PROBLEM = "label_problem", pgettext_lazy("event", "Label delayed")
         ASSIGNMENT = "assignment", pgettext_lazy("event", "Assigned")
         MESSAGE = "message", pgettext_lazy("event", "Message to the customer")
         NOTE = "note", pgettext_lazy("event", "Internal note")
@@ -614,6 +617,10 @@ class Shipment(models.Model):
     carrier = models.CharField(max_length=40)
     tracking_number = models.CharField(max_length=64, unique=True)
     label_pdf = models.FileField(upload_to=label_upload_to)
+    packing_slip_pdf = models.FileField(upload_to=label_upload_to, blank=True)
+    customs_pdf = models.FileField(upload_to=label_upload_to, blank=True)  # CN23, across a customs border
+    invoice_pdf = models.FileField(upload_to=label_upload_to, blank=True)
+    return_center = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

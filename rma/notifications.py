@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from returns_portal.formatting import format_money
 
 from . import adapters
+from .documents import DocumentError
 from .models import CaseEvent, Notification, ReturnCase, Shipment
 
 SUBJECTS = {
@@ -23,6 +24,7 @@ SUBJECTS = {
     "rejected": _("Your return %(rma)s could not be accepted"),
     "needs_info": _("We need a little more information about your return %(rma)s"),
     "label_ready": _("Your return label for %(rma)s is ready"),
+    "label_delayed": _("Your return label for %(rma)s is delayed"),
     "received": _("We have received your parcel for return %(rma)s"),
     "inspected": _("We have checked the items of your return %(rma)s"),
     "offer": _("An offer for your return %(rma)s"),
@@ -45,6 +47,10 @@ BODIES = {
     "label_ready": _(
         "Your return label is ready. Print it, stick it on the parcel and hand the parcel to "
         "%(carrier)s. Tracking number: %(tracking)s."
+    ),
+    "label_delayed": _(
+        "We cannot make your return label yet: %(problems)s Our team is correcting this and will send the "
+        "label as soon as possible."
     ),
     "received": _("Your parcel has arrived at our returns centre. We will refund you shortly."),
     "inspected": _("We have checked the items you sent back. The next step follows shortly."),
@@ -94,7 +100,7 @@ def case_url(case: ReturnCase, view: str = "portal:case_detail") -> str:
 
 # Messages a customer needs to complete the return; the others stop when they unsubscribe.
 ESSENTIAL_EVENTS = frozenset(
-    {"approved", "rejected", "needs_info", "label_ready", "offer", "refunded", "credited", "exchanged", "repaired",
+    {"approved", "rejected", "needs_info", "label_ready", "label_delayed", "offer", "refunded", "credited", "exchanged", "repaired",
      "replaced", "deadline_changed"}
 )  # fmt: skip
 # Short enough for a text message, and worth one.
@@ -163,6 +169,7 @@ def render_message(data: MessageData) -> tuple[str, str, str]:
     with translation.override(data.language):
         params = {
             **{k: raw.get(k, "") for k in ("rma", "reason", "question", "carrier", "tracking", "code", "number")},
+            "problems": " ".join(str(DocumentError.from_dict(p)) for p in raw.get("problems", [])),
             "amount": format_money(raw["amount"], raw["currency"]) if raw.get("amount") else "",
             "offer": format_money(raw["offer"], raw["currency"]) if raw.get("offer") else "",
         }
@@ -195,6 +202,7 @@ def message_data(notification: Notification) -> MessageData:
         "offer": str(case.offer_amount) if case.offer_amount is not None else "",
         "code": extra.get("code", ""),
         "number": extra.get("number", ""),
+        "problems": extra.get("problems", []),
     }
     items = tuple((i.order_line.name, i.quantity) for i in case.items.select_related("order_line"))
     return MessageData(
@@ -225,6 +233,9 @@ def preview_data(event: str, language: str) -> MessageData:
             "offer": "99.00",
             "currency": "EUR",
             "code": "SC-ABCDEFGH2345",
+            "problems": [
+                {"code": "unknown_country", "field": "sender.country", "params": {"address": "sender", "country": "XX"}}
+            ],
             "number": "EX-R0123456789",
         },  # fmt: skip
         case_url=f"{settings.SITE_URL}/",

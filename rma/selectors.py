@@ -224,7 +224,9 @@ def case_list_for_queue(
         qs = qs.filter(assignee_id=filters.assignee)
     qs = qs.annotate(
         value=_value_subquery(),
-        value_currency=Subquery(ReturnItem.objects.filter(case=OuterRef("pk")).values("order_line__order__currency")[:1]),
+        value_currency=Subquery(
+            ReturnItem.objects.filter(case=OuterRef("pk")).values("order_line__order__currency")[:1]
+        ),
         item_count=Subquery(
             ReturnItem.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("id")).values("n")[:1]
         ),

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies import selectors as policy_selectors
-from policies.models import RegionCountry
 from policies.rules import Claim, evaluate
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
@@ -31,8 +30,8 @@ from ..models import (
 )
 from . import sla
 from .assignment import case_auto_assign
-from .errors import CaseInvalid
-from .workflow import event_add, transition_run
+from .errors import CaseInvalid, CasePermissionDenied
+from .workflow import event_add, not_allowed, transition_run
 
 DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
 # Reasons a customer must show with photos (of the parcel and the item).
@@ -52,17 +51,53 @@ class ItemRequest:
     photos: tuple = ()  # cleaned files (rma.photos.photo_clean)
 
 
-def item_decision(*, order_line: OrderLine, reason: str, country: str, today: datetime.date | None = None):
-    """The engine's decision for returning one order line for a reason, with the policy row used."""
-    policy, snapshot, law = policy_selectors.policy_context_for_country(country=country)
+def item_decision(
+    *,
+    order_line: OrderLine,
+    reason: str,
+    country: str,
+    today: datetime.date | None = None,
+    context: policy_selectors.PolicyContext | None = None,
+    previous_returns: int | None = None,
+):
+    """The engine's decision for returning one order line for a reason, with the policy row used.
+
+    Pass ``context`` (``policies.selectors.policy_context``) and ``previous_returns`` when deciding many
+    lines at once: they are the same for every line of a customer.
+    """
+    context = context or policy_selectors.policy_context(country=country)
+    order = order_line.order
+    if previous_returns is None:
+        previous_returns = customer_previous_returns(order.customer_id)
     claim = Claim(
         country=country,
         category=order_line.category,
         reason=reason,
-        delivered_on=order_line.order.delivered_on,
+        delivered_on=order.delivered_on,
         claimed_on=today or timezone.localdate(),
+        ordered_on=order.ordered_on,
+        last_delivered_on=order.delivered_on,
+        informed=order.withdrawal_info_given,
+        sku=order_line.sku,
+        item_value=Decimal(str(order_line.unit_price)),
+        order_value=order_value(order),
+        currency=order.currency,
+        previous_returns=previous_returns,
+        reference=f"line:{order_line.pk}",
     )
-    return policy, evaluate(claim, snapshot, law)
+    return context.policy, evaluate(claim, context.snapshot, context.jurisdiction)
+
+
+def customer_previous_returns(customer_id: int) -> int:
+    return (
+        ReturnCase.objects.filter(customer_id=customer_id)
+        .exclude(status__in=[CaseStatus.CANCELLED, CaseStatus.REJECTED])
+        .count()
+    )
+
+
+def order_value(order) -> Decimal:
+    return sum((Decimal(str(line.unit_price)) * line.quantity for line in order.lines.all()), Decimal(0))
 
 
 def returnable_quantity(order_line: OrderLine) -> int:
@@ -97,13 +132,7 @@ def _needs_shipment(items: list[ItemRequest]) -> bool:
     return limit is None or total >= limit
 
 
-def _region_fallback(country: str) -> bool:
-    """True when no region lists the customer's country, so the shop's default region was used."""
-    country = (country or "").upper()
-    return not RegionCountry.objects.filter(country__in={country, country.split("-")[0]}).exists()
-
-
-def _check_item(customer: Customer, request: ItemRequest):
+def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int):
     line = request.order_line
     if line.order.customer_id != customer.pk:
         raise CaseInvalid(_("This item is not part of your orders."))
@@ -115,7 +144,10 @@ def _check_item(customer: Customer, request: ItemRequest):
         raise CaseInvalid(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name})
     if request.resolution == Resolution.EXCHANGE and not request.exchange_wish.strip():
         raise CaseInvalid(_("Tell us what you would like instead of %(item)s.") % {"item": line.name})
-    policy, decision = item_decision(order_line=line, reason=request.reason, country=customer.country)
+    policy, decision = item_decision(
+        order_line=line, reason=request.reason, country=customer.country, context=context,
+        previous_returns=previous_returns,
+    )  # fmt: skip
     if not decision.eligible:
         raise CaseInvalid(_("%(item)s cannot be returned for this reason.") % {"item": line.name})
     return policy, decision
@@ -130,7 +162,11 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
     with transaction.atomic():
         # Lock the customer's row so two filings at once cannot both take the same units.
         Customer.objects.select_for_update().get(pk=customer.pk)
-        checked = [(request, *_check_item(customer, request)) for request in items]
+        context = policy_selectors.policy_context(country=customer.country)
+        previous = customer_previous_returns(customer.pk)
+        checked = [
+            (request, *_check_item(customer, request, context=context, previous_returns=previous)) for request in items
+        ]
         policy = checked[0][1]
         case = ReturnCase(
             customer=customer,
@@ -138,10 +174,12 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
             language=language,
             country=customer.country,
             policy=policy,
-            region_fallback=_region_fallback(customer.country),
+            region_fallback=context.fallback,
             needs_shipment=_needs_shipment(items),
             return_shipping_paid_by=(
-                "merchant" if any(d.return_shipping_paid_by == "merchant" for _r, _p, d in checked) else "customer"
+                "merchant"
+                if any(d.return_shipping_paid_by == "merchant" for _r, _p, d in checked)
+                else ("shared" if any(d.return_shipping_paid_by == "shared" for _r, _p, d in checked) else "customer")
             ),
         )
         case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
@@ -233,22 +271,73 @@ def case_provide_info(*, case: ReturnCase, customer_id: int, answer: str) -> Ret
 
 
 def case_issue_label(*, case_id: int) -> ReturnCase:
-    """Render the label and move the case to label_issued. Safe to run twice: one label results."""
+    """Make the shipping documents and move the case to label_issued. Safe to run twice: one label results.
+
+    Data the documents cannot be made from (an address the label fonts cannot print, a missing HS code
+    for customs...) is recorded on the case for the agent, and the customer is told the label is delayed
+    and why; nothing is booked with the carrier, and the task does not retry until an agent asks again.
+    """
     with transaction.atomic():
         case = ReturnCase.objects.select_for_update().get(pk=case_id)
         if Shipment.objects.filter(case=case).exists() or case.status != CaseStatus.APPROVED:
             return case
-        origin = case.items.select_related("order_line__order").first().order_line.order
-        booking = adapters.carrier().book_return(
-            rma_number=case.rma_number, from_country=origin.ship_country, to_country=documents.RETURN_CENTER["country"]
+        center = policy_selectors.return_center_for_country(country=case.country)
+        purpose = (
+            documents.ReturnPurpose.REPAIR
+            if case.items.filter(resolution__in=[Resolution.REPAIR, Resolution.REPLACEMENT]).exists()
+            else documents.ReturnPurpose.REFUND
         )
-        pdf = documents.label_pdf(case=case, shipment_tracking=booking.tracking_number, carrier_name=booking.carrier)
-        shipment = Shipment(case=case, carrier=booking.carrier, tracking_number=booking.tracking_number)
-        shipment.label_pdf.save(f"label-{case.rma_number}.pdf", ContentFile(pdf), save=False)
+        data = documents.shipment_data_from_case(case=case, return_center=center, purpose=purpose)
+        problems = documents.shipment_problems(data)
+        if problems:
+            stored = [p.as_dict() for p in problems]
+            if stored != case.document_problems:
+                case.document_problems = stored
+                case.save(update_fields=["document_problems", "updated_at"])
+                event_add(case, kind=CaseEvent.Kind.LABEL_PROBLEM, problems=stored)
+                notifications.notification_queue(
+                    case=case, event="label_delayed", occurrence=str(case.events.count()),
+                    params={"problems": stored},
+                )  # fmt: skip
+            return case
+        booking = adapters.carrier().book_return(
+            rma_number=case.rma_number, from_country=data.sender.country, to_country=data.recipient.country
+        )
+        data = documents.shipment_data_from_case(
+            case=case, return_center=center, purpose=purpose,
+            tracking_number=booking.tracking_number, carrier_name=booking.carrier,
+        )  # fmt: skip
+        shipment = Shipment(
+            case=case, carrier=booking.carrier, tracking_number=booking.tracking_number,
+            return_center=center.name if center else documents.RETURN_CENTER["name"],
+        )  # fmt: skip
+        files = {
+            documents.DocumentKind.LABEL: ("label_pdf", "label"),
+            documents.DocumentKind.PACKING_SLIP: ("packing_slip_pdf", "packing-slip"),
+            documents.DocumentKind.CUSTOMS_DECLARATION: ("customs_pdf", "cn23"),
+            documents.DocumentKind.COMMERCIAL_INVOICE: ("invoice_pdf", "invoice"),
+        }
+        for kind in documents.documents_required(data):
+            field, name = files[kind]
+            pdf = documents.RENDERERS[kind](data)
+            getattr(shipment, field).save(f"{name}-{case.rma_number}.pdf", ContentFile(pdf), save=False)
         shipment.save()
-        event_add(case, kind=CaseEvent.Kind.LABEL, tracking_number=booking.tracking_number, carrier=booking.carrier)
+        case.document_problems = []
+        event_add(case, kind=CaseEvent.Kind.LABEL, tracking_number=booking.tracking_number, carrier=booking.carrier,
+                  cross_border=data.is_cross_border)  # fmt: skip
         transition_run(case, "issue_label", actor=None, role="system", check_perm=False)
         notifications.notification_queue(case=case, event="label_ready")
+    return case
+
+
+@transaction.atomic
+def case_retry_label(*, case: ReturnCase, actor) -> ReturnCase:
+    """After the data was corrected, ask for the documents again."""
+    if not actor.has_perm("rma.process_case"):
+        raise CasePermissionDenied(_("You are not allowed to do this."))
+    if case.status != CaseStatus.APPROVED or not case.needs_shipment:
+        raise not_allowed(case)
+    _after_approval(case)
     return case
 
 

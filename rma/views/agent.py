@@ -84,7 +84,8 @@ def _bulk_buttons(user) -> list[dict]:
 
 
 def _queue_context(request, *, bulk_form=None) -> dict:
-    agents = list(selectors.agent_users())
+    agents = selectors.agent_users()
+    len(agents)  # evaluated once, shared by the filter and the bulk forms
     form = QueueFilterForm(request.GET, agents=agents)
     filters, per_page = form.filters(), form.page_size()
     after = selectors.QueueCursor.decode(request.GET.get("after", ""))
@@ -111,7 +112,7 @@ def _queue_context(request, *, bulk_form=None) -> dict:
         "sla_labels": SLA_LABELS,
         "next_url": "?" + urlencode({**here, "after": page.next_cursor.encode()}) if page.next_cursor else "",
         "first_url": "?" + urlencode(here) if after is not None else "",
-        "bulk_form": bulk_form or BulkForm(agents=selectors.agent_users()),
+        "bulk_form": bulk_form or BulkForm(agents=agents),
         "bulk_buttons": _bulk_buttons(request.user),
     }
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from policies import selectors as policy_selectors
 from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
@@ -95,6 +96,9 @@ class LineView:
 
 def _line_views(order, country: str) -> list[LineView]:
     today = timezone.localdate()
+    # One policy context and one count of earlier returns for the page, not one per line and reason.
+    context = policy_selectors.policy_context(country=country)
+    previous = services.customer_previous_returns(order.customer_id)
     views = []
     for line in order.lines.all():
         decisions = {}
@@ -102,7 +106,10 @@ def _line_views(order, country: str) -> list[LineView]:
             # Every change-of-mind reason gets the same decision, and so does every fault reason.
             key = Reason.CHANGE_OF_MIND if reason in CHANGE_OF_MIND_REASONS else Reason.DEFECTIVE
             if key not in decisions:
-                decisions[key] = services.item_decision(order_line=line, reason=key, country=country, today=today)[1]
+                decisions[key] = services.item_decision(
+                    order_line=line, reason=key, country=country, today=today, context=context,
+                    previous_returns=previous,
+                )[1]  # fmt: skip
             decisions[reason] = decisions[key]
         views.append(LineView(line=line, returnable=services.returnable_quantity(line), decisions=decisions))
     return views

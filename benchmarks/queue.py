@@ -1,0 +1,176 @@
+"""Agent queue speed: the default view and a filtered view against a bare Django view, in the same run.
+
+A fresh PostgreSQL database (``rp_queue_bench``) is migrated and filled by ``manage.py generate_queue_data``
+(default 1,000,000 cases and 10 timeline events each, about 8% of the cases open). Then, interleaved
+through Django's test client (the full middleware stack, a logged-in agent): a bare view returning a
+constant page, the queue's default view, a filtered view and a page deep in the keyset. Reports p95
+latency and requests per second of each, the throughput ratio to the bare view, and the SQL queries of
+a 25-row and a 100-row page. Targets: p95 under 100 ms, throughput at least 25% of the bare view's,
+the same number of queries whatever the page size.
+
+Run: ``.venv/bin/python benchmarks/queue.py [--cases 1000000] [--events-per-case 10] [--requests 300]``.
+Needs the machine's PostgreSQL (trust auth); creates and drops its database (``--keep`` keeps it).
+The last line of output is one JSON object.
+"""
+
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's ``queue``: keep its folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+BENCH_DB = "rp_queue_bench"
+P95_TARGET_MS = 100.0
+THROUGHPUT_TARGET = 0.25
+
+os.environ.update(DJANGO_SETTINGS_MODULE="returns_portal.settings.test", DATABASE_URL=f"{PG_SERVER}/{BENCH_DB}")
+sys.path.insert(0, str(ROOT))
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG_SERVER}/postgres", "-qc", sql], check=True)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def bare(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("<!DOCTYPE html><html><body><p>Case queue</p></body></html>")
+
+
+def _urls():
+    from django.urls import path
+
+    from returns_portal.urls import urlpatterns
+
+    return [path("bench/bare/", bare), *urlpatterns]
+
+
+def p95(samples: list[float]) -> float:
+    return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
+
+
+def measure(client, urls: dict, requests: int) -> dict:
+    for url in urls.values():  # warm-up: caches, connections, plans
+        for _ in range(10):
+            assert client.get(url).status_code == 200, url
+    samples = {name: [] for name in urls}
+    for _ in range(requests):
+        for name, url in urls.items():  # interleaved, so background noise hits every view alike
+            start = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - start)
+            assert response.status_code == 200
+    return {
+        name: {"p95_ms": p95(s), "median_ms": round(statistics.median(s) * 1000, 2), "rps": round(len(s) / sum(s), 1)}
+        for name, s in samples.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--events-per-case", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it when it exists)")
+    parser.add_argument("--reuse", action="store_true", help="use the existing database as it is")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    if not args.reuse:
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        psql(f"CREATE DATABASE {BENCH_DB}")
+        manage("migrate", "-v0")
+        log(f"Generating {args.cases:,} cases and {args.cases * args.events_per_case:,} events ...")
+        manage("generate_queue_data", "--cases", str(args.cases), "--events-per-case", str(args.events_per_case))
+    generated_s = round(time.perf_counter() - started, 1)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from rma.models import CaseEvent, ReturnCase
+
+    settings.ROOT_URLCONF = "benchmarks_queue_urls"
+    module = type(sys)("benchmarks_queue_urls")
+    module.urlpatterns = _urls()
+    sys.modules["benchmarks_queue_urls"] = module
+
+    agent = User.objects.get(username="bench-agent-0")
+    client = Client()
+    client.force_login(agent)
+    first = client.get("/agent/?per_page=50").content.decode()
+    deep = "/agent/?per_page=50"
+    for _ in range(20):  # follow the keyset twenty pages down
+        match = re.search(r'href="(\?[^"]*after=[^"]+)"', first)
+        if not match:
+            break
+        deep = "/agent/" + match.group(1).replace("&amp;", "&")
+        first = client.get(deep).content.decode()
+    urls = {
+        "bare": "/bench/bare/",
+        "queue_default": "/agent/",
+        "queue_filtered": "/agent/?view=unassigned&language=it&kind=return&sla=ok",
+        "queue_page_21": deep,
+    }
+    figures = measure(client, urls, args.requests)
+    queries = {}
+    for size in (25, 100):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(f"/agent/?per_page={size}")
+        queries[size] = len(ctx.captured_queries)
+    bare_rps = figures["bare"]["rps"]
+    ratios = {name: round(f["rps"] / bare_rps, 3) for name, f in figures.items() if name != "bare"}
+    checked = ("queue_default", "queue_filtered")
+    meets = (
+        all(figures[name]["p95_ms"] < P95_TARGET_MS for name in checked)
+        and all(ratios[name] >= THROUGHPUT_TARGET for name in checked)
+        and queries[25] == queries[100]
+    )
+    result = {
+        "benchmark": "queue",
+        "cases": ReturnCase.objects.count(),
+        "events": CaseEvent.objects.count(),
+        "open_cases": ReturnCase.objects.exclude(status__in=["closed", "cancelled"]).count(),
+        "generate_seconds": generated_s,
+        "requests_per_view": args.requests,
+        "figures": figures,
+        "throughput_ratio_to_bare": ratios,
+        "queries_per_page": {"25_rows": queries[25], "100_rows": queries[100]},
+        "targets": {
+            "p95_ms_below": P95_TARGET_MS,
+            "throughput_ratio_at_least": THROUGHPUT_TARGET,
+            "constant_queries": True,
+        },  # fmt: skip
+        "meets_targets": meets,
+    }
+    connection.close()
+    if not args.keep:
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
