@@ -100,8 +100,8 @@ def case_url(case: ReturnCase, view: str = "portal:case_detail") -> str:
 
 # Messages a customer needs to complete the return; the others stop when they unsubscribe.
 ESSENTIAL_EVENTS = frozenset(
-    {"approved", "rejected", "needs_info", "label_ready", "label_delayed", "offer", "refunded", "credited", "exchanged", "repaired",
-     "replaced", "deadline_changed"}
+    {"approved", "rejected", "needs_info", "label_ready", "label_delayed", "offer", "refunded", "credited",
+     "exchanged", "repaired", "replaced", "deadline_changed"}
 )  # fmt: skip
 # Short enough for a text message, and worth one.
 SMS_EVENTS = frozenset({"label_ready", "needs_info", "offer", "refunded", "credited", "deadline_changed"})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<str:number>/return/", portal.order_return, name="order_return"),
     path("cases/<str:rma_number>/", portal.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/label.pdf", portal.case_label, name="case_label"),
+    path("cases/<str:rma_number>/documents/<str:kind>.pdf", portal.case_document, name="case_document"),
     path("cases/<str:rma_number>/cancel/", portal.case_cancel, name="case_cancel"),
     path("cases/<str:rma_number>/answer/", portal.case_provide_info, name="case_provide_info"),
     path("cases/<str:rma_number>/offer/", portal.case_answer_offer, name="case_answer_offer"),

@@ -1,5 +1,7 @@
 """The customer portal: find an order, file a return, follow the case, download the label."""
 
+import base64
+
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from policies import selectors as policy_selectors
 from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
-from .. import notifications, selectors, services
+from .. import documents, notifications, selectors, services
 from ..forms import (
     OrderLookupForm,
     PreferencesForm,
@@ -255,6 +257,13 @@ def case_detail(request, rma_number):
     return _render_case(request, case)
 
 
+def _dropoff_qr(case) -> str:
+    """The drop-off QR code as an inline SVG data URI, once the label exists."""
+    if not hasattr(case, "shipment"):
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(documents.dropoff_qr_svg(case.rma_number)).decode()
+
+
 def _render_case(request, case, *, info_form=None, survey_form=None, status=200):
     return render(
         request,
@@ -266,6 +275,8 @@ def _render_case(request, case, *, info_form=None, survey_form=None, status=200)
             "shipment": getattr(case, "shipment", None),
             "refunds": case.refunds.all(),
             "exchange_order": getattr(case, "exchange_order", None),
+            "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
+            "dropoff_qr": _dropoff_qr(case),
             "can_cancel": case.status in BEFORE_SHIPPING,
             "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
             "survey_form": survey_form
@@ -322,19 +333,30 @@ def case_answer_offer(request, rma_number):
     return redirect("portal:case_detail", rma_number=rma_number)
 
 
+DOCUMENT_FIELDS = {
+    "label": "label_pdf",
+    "packing-slip": "packing_slip_pdf",
+    "cn23": "customs_pdf",
+    "invoice": "invoice_pdf",
+}
+
+
 def case_label(request, rma_number):
     if request.GET.get("t"):
         return _signed_link(request, rma_number, "portal:case_label")
+    return case_document(request, rma_number, "label")
+
+
+def case_document(request, rma_number, kind):
+    """One of the case's shipping documents, for its customer only."""
     case = _case_for_request(request, rma_number)
     shipment = getattr(case, "shipment", None)
-    if shipment is None:
-        raise Http404(_("The label is not ready yet."))
-    return FileResponse(
-        shipment.label_pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"return-label-{case.rma_number}.pdf",
-    )
+    field = DOCUMENT_FIELDS.get(kind)
+    document = getattr(shipment, field, None) if shipment and field else None
+    if not document:
+        raise Http404(_("This document is not ready yet."))
+    return FileResponse(document.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"{kind}-{case.rma_number}.pdf")  # fmt: skip
 
 
 @require_POST

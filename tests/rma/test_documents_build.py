@@ -96,3 +96,57 @@ def test_a_return_center_row_becomes_an_address():
         name="Centro Resi", street="Via dei Resi 1\nPalazzo B", city="20121 Milano", country="IT"
     )
     assert documents.render.address_lines(address) == ["Centro Resi", "Via dei Resi 1", "Palazzo B", "20121 Milano"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cross_border_return_gets_customs_documents_the_customer_can_download(client, eu_policy):
+    import re
+
+    from django.core import mail
+
+    from rma import services
+    from rma.models import Shipment
+    from tests.rma.factories import OrderFactory, OrderLineFactory
+
+    order = OrderFactory(customer__country="CH", customer__language="de", ship_country="CH", currency="CHF")
+    line = OrderLineFactory(order=order, hs_code="620293", weight_grams=900, origin_country="IT")
+    case = services.case_open(customer=order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                              language="de")  # fmt: skip
+    assert case.region_fallback  # no region covers CH: an agent decides
+    from rma import roles
+    from tests.rma.factories import UserFactory
+
+    services.case_approve(case=case, actor=UserFactory(role=roles.AGENT))
+    shipment = Shipment.objects.get(case=case)
+    assert shipment.customs_pdf and shipment.invoice_pdf and shipment.packing_slip_pdf
+    client.post("/de/", {"order_number": order.number, "email": order.customer.email})
+    code = re.search(r"^\s+(\d{6})$", mail.outbox[-1].body, flags=re.M).group(1)
+    client.post("/de/verify/", {"code": code})
+    for kind in ("label", "packing-slip", "cn23", "invoice"):
+        response = client.get(f"/de/cases/{case.rma_number}/documents/{kind}.pdf")
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(f"/de/cases/{case.rma_number}/documents/other.pdf").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unprintable_address_delays_the_label_and_says_why(eu_policy):
+    from rma import services
+    from rma.models import Notification, ReturnCase, Shipment
+    from tests.rma.factories import OrderFactory, OrderLineFactory
+
+    order = OrderFactory(ship_street="Via Roma 1 🏠")
+    line = OrderLineFactory(order=order)
+    case = services.case_open(customer=order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                              language="en")  # fmt: skip
+    case = ReturnCase.objects.get(pk=case.pk)
+    assert case.status == "approved" and not Shipment.objects.filter(case=case).exists()
+    assert case.document_problems and case.document_problems[0]["code"] == "unprintable_address"
+    delayed = Notification.objects.get(case=case, event="label_delayed")
+    assert "🏠" in delayed.body and "cannot make your return label" in delayed.body
+    order.ship_street = "Via Roma 1"
+    order.save()
+    from rma import roles
+    from tests.rma.factories import UserFactory
+
+    services.case_retry_label(case=case, actor=UserFactory(role=roles.AGENT))
+    assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"
