@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from rma.views import webhooks
+
 from .views import healthz
 
 urlpatterns = [
@@ -12,6 +14,7 @@ urlpatterns = [
     path("agent/", include("rma.urls_agent")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("webhooks/tracking/", webhooks.tracking, name="webhook_tracking"),
 ]
 urlpatterns += i18n_patterns(
     path("policies/", include("policies.urls")),

@@ -82,6 +82,19 @@ def sms_gateway():
     return import_string(getattr(settings, "SMS_GATEWAY", "rma.adapters.LocalSmsGateway"))()
 
 
+def local_tracking_event(*, tracking_number: str, status: str, location: str = "") -> dict:
+    """What the simulated carrier sends to the tracking webhook for one scan."""
+    from django.utils import timezone
+
+    return {
+        "event_id": f"{tracking_number}:{status}:{secrets.token_hex(4)}",
+        "tracking_number": tracking_number,
+        "status": status,
+        "occurred_at": timezone.now().isoformat(),
+        "location": location,
+    }
+
+
 def payment_provider():
     return import_string(getattr(settings, "PAYMENT_PROVIDER", "rma.adapters.LocalPaymentProvider"))()
 

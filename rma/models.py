@@ -467,6 +467,7 @@ class CaseEvent(models.Model):
         DEADLINE = "deadline", pgettext_lazy("event", "Deadline changed")
         SLA = "sla", pgettext_lazy("event", "Deadline missed")
         LABEL_PROBLEM = "label_problem", pgettext_lazy("event", "Label delayed")
+        TRACKING = "tracking", pgettext_lazy("event", "Parcel scanned")
         ASSIGNMENT = "assignment", pgettext_lazy("event", "Assigned")
         MESSAGE = "message", pgettext_lazy("event", "Message to the customer")
         NOTE = "note", pgettext_lazy("event", "Internal note")
@@ -629,6 +630,23 @@ class Shipment(models.Model):
 
     def __str__(self):
         return self.tracking_number
+
+
+class TrackingEvent(models.Model):
+    """A carrier's scan of a return parcel, as received by the signed webhook; each carrier event once."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="tracking_events")
+    event_id = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=32)
+    occurred_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.shipment.tracking_number} {self.status}"
 
 
 class Refund(models.Model):

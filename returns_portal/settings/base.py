@@ -134,6 +134,9 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Shared secret of the carrier's tracking webhook (HMAC-SHA256 over "timestamp.body").
+CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
+
 # Show the portal's one-time code on the page as well as in the email: for the embedded demo only.
 PORTAL_DEMO_SHOW_CODE = False
 # How many one-time codes per hour, per email address, per order and per IP address.

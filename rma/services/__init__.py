@@ -45,6 +45,7 @@ from .money import (
     store_credit_balance,
 )
 from .sla import sla_sweep
+from .tracking import WebhookRejected, tracking_event_record, webhook_signature, webhook_verify
 from .withdrawal import withdrawal_applies, withdrawal_statement_text, withdrawal_submit
 
 # Agent actions that need nothing but a click: the button's name -> the service.
@@ -121,6 +122,10 @@ __all__ = [
     "returnable_quantity",
     "sla_sweep",
     "survey_submit",
+    "WebhookRejected",
+    "tracking_event_record",
+    "webhook_signature",
+    "webhook_verify",
     "withdrawal_applies",
     "withdrawal_statement_text",
     "withdrawal_submit",
