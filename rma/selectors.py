@@ -87,7 +87,7 @@ def _case_detail_qs(*, for_customer: bool = False):
         Prefetch(
             "items",
             queryset=ReturnItem.objects.select_related("order_line__order", "inspection").prefetch_related(
-                "deductions", "inspection__photos"
+                "deductions", "inspection__photos", "photos"
             ),
         ),
         Prefetch("events", queryset=events),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("supervisor/", agent.supervisor, name="supervisor"),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
+    path("cases/<str:rma_number>/files/<str:kind>/<int:pk>/", agent.case_file, name="case_file"),
 ]

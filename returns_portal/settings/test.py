@@ -14,4 +14,4 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files from the source folders (no collectstatic before tests), as runserver does.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-CARRIER_WEBHOOK_SECRET = "test-webhook-secret"
+CARRIER_WEBHOOK_SECRET = "test-webhook-secret"  # noqa: S105

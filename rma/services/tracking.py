@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .. import notifications
 from ..models import CaseStatus, ReturnCase, Shipment, TrackingEvent
 from . import sla
 from .errors import CaseError
 from .workflow import event_add, transition_run
-from .. import notifications
 
 MAX_SKEW = datetime.timedelta(minutes=5)
 # Carrier statuses that move the case, and the transition each one runs.

@@ -4,7 +4,7 @@ from babel.dates import format_timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from returns_portal.formatting import babel_locale
 
-from .. import selectors, services
+from .. import documents, selectors, services
 from ..forms import ExchangeForm, GoodwillForm, InspectForm, OfferForm, RefundForm, RejectForm, RequestInfoForm
 from ..forms_agent import (
     SLA_LABELS,
@@ -24,7 +24,7 @@ from ..forms_agent import (
     MessageForm,
     QueueFilterForm,
 )
-from ..models import CaseStatus, ReturnItem
+from ..models import CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 
 ACTION_LABELS = {
     "approve": pgettext_lazy("action", "Approve"),
@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "escalate": pgettext_lazy("action", "Escalate to a supervisor"),
     "deescalate": pgettext_lazy("action", "Send back to the queue"),
     "inspect": pgettext_lazy("action", "Save the inspection"),
+    "retry_label": pgettext_lazy("action", "Make the label again"),
     "goodwill": pgettext_lazy("action", "Grant the goodwill gesture"),
     "claim": pgettext_lazy("action", "Take this case"),
     "assign": pgettext_lazy("action", "Assign"),
@@ -189,6 +190,7 @@ def _render_case(request, case, *, forms=None, status=200):
             "goodwill_form": goodwill_form,
             "goodwill_limit": services.goodwill_limit(case, request.user) if goodwill_form else None,
             "amount_due": services.amount_due(case),
+            "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
             **_conversation_context(request, case, forms),
         },
         status=status,
@@ -319,8 +321,14 @@ def _run_canned(request, case):
     return None
 
 
+def _run_retry_label(request, case):
+    services.case_retry_label(case=case, actor=request.user)
+    return None
+
+
 # Actions on a case that are not workflow transitions; their services check who may do them.
 SPECIAL_ACTIONS = {
+    "retry_label": _run_retry_label,
     "inspect": _run_inspect,
     "goodwill": _run_goodwill,
     "claim": _run_claim,
@@ -388,3 +396,20 @@ def supervisor(request):
             "sla_labels": SLA_LABELS,
         },
     )
+
+
+@permission_required("rma.view_returncase")
+def case_file(request, rma_number, kind, pk):
+    """A photo sent by the customer or taken at inspection, or a shipping document: for staff only."""
+    case = _get_case(rma_number)
+    if kind == "claim":
+        photo = ReturnItemPhoto.objects.filter(pk=pk, item__case=case).first()
+        file = photo.image if photo else None
+    elif kind == "inspection":
+        photo = InspectionPhoto.objects.filter(pk=pk, inspection__item__case=case).first()
+        file = photo.image if photo else None
+    else:
+        file = None
+    if not file:
+        raise Http404(_("No such file."))
+    return FileResponse(file.open("rb"))

@@ -1,7 +1,6 @@
 """The customer portal: find an order, file a return, follow the case, download the label."""
 
 import base64
-
 from dataclasses import dataclass, field
 
 from django.conf import settings

@@ -28,6 +28,8 @@ def test_worker_renders_the_label_and_sends_the_emails(celery_worker, eu_policy,
     assert "etichetta" in label_mail.subject.lower()  # rendered in the customer's language by the worker
 
     services.case_mark_received(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    for item in ReturnCase.objects.get(pk=case.pk).items.all():
+        services.item_inspect(item=item, actor=agent, grade="new", disposition="restock")
     refund = services.case_refund(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
     wait_for(lambda: Refund.objects.get(pk=refund.pk).status == "paid", what="the refund")
     assert LocalPayment.objects.count() == 1

@@ -128,3 +128,30 @@ def test_goodwill_above_the_agents_limit_is_refused(client, agent, case):
 def test_admin_shows_the_status_read_only(admin_client, case):
     page = admin_client.get(f"/admin/rma/returncase/{case.pk}/change/").content.decode()
     assert 'name="status"' not in page
+
+
+def test_staff_see_claim_photos_and_can_remake_a_delayed_label(client, agent, eu_policy):
+    from django.core.files.base import ContentFile
+
+    from tests.rma.factories import OrderFactory
+
+    order = OrderFactory(ship_street="Via Roma 1 🏠")
+    line = OrderLineFactory(order=order, unit_price="120.00")
+    photo = ContentFile(b"\xff\xd8jpeg", name="damage.jpg")
+    case = services.case_open(
+        customer=order.customer,
+        items=[services.ItemRequest(line, 1, "damaged_in_transit", photos=(photo,))],
+        language="en",
+    )
+    client.force_login(agent)
+    page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+    assert "cannot show these characters" in page and 'value="retry_label"' in page
+    photo_url = f"/agent/cases/{case.rma_number}/files/claim/{case.items.get().photos.get().pk}/"
+    assert photo_url in page and client.get(photo_url).status_code == 200
+    client.logout()
+    assert client.get(photo_url).status_code == 302  # staff only
+    client.force_login(agent)
+    order.ship_street = "Via Roma 1"
+    order.save()
+    assert act(client, case, "retry_label").status_code == 302
+    assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"
