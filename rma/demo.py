@@ -191,7 +191,13 @@ def _regions(admin_user):
         for country in countries:
             RegionCountry.objects.get_or_create(country=country, defaults={"region": region})
         if not ReturnPolicy.objects.filter(region=region).exists():
-            draft = policy_create_draft(region=region, auto_approve=True, **fields)
+            draft = policy_create_draft(
+                region=region,
+                auto_approve=True,
+                resolutions=["refund", "store_credit", "exchange", "repair", "replacement"],
+                store_credit_bonus_percent=10,
+                **fields,
+            )
             policy_publish(policy=draft, actor=admin_user, note="Demo policy")
     for name, address, country, territory, served, fallback in RETURN_CENTERS:
         ReturnCenter.objects.get_or_create(

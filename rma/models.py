@@ -120,6 +120,9 @@ class CaseKind(models.TextChoices):
 
 
 class Resolution(models.TextChoices):
+    """What the customer wishes for an item. The codes are those of ``policies.taxonomy.Resolution``
+    (which the policy offers); the labels here are the customer's choices on the return form."""
+
     REFUND = "refund", _("Refund to the original payment method")
     STORE_CREDIT = "store_credit", _("Store credit")
     EXCHANGE = "exchange", _("Exchange for another size, colour or product")

@@ -150,6 +150,12 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
     )  # fmt: skip
     if not decision.eligible:
         raise CaseInvalid(_("%(item)s cannot be returned for this reason.") % {"item": line.name})
+    if decision.resolutions and request.resolution not in decision.resolutions:
+        raise CaseInvalid(
+            _("For %(item)s the shop offers: %(choices)s.")
+            % {"item": line.name, "choices": ", ".join(str(Resolution(r).label) for r in decision.resolutions
+                                                        if r in Resolution.values)}
+        )  # fmt: skip
     return policy, decision
 
 

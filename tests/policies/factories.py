@@ -34,6 +34,7 @@ class ReturnPolicyFactory(factory.django.DjangoModelFactory):
     change_of_mind_allowed = True
     return_shipping_paid_by = "customer"
     auto_approve = True
+    resolutions = factory.LazyFunction(lambda: ["refund", "store_credit", "exchange", "repair", "replacement"])
 
 
 class PolicyRuleFactory(factory.django.DjangoModelFactory):

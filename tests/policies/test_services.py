@@ -120,7 +120,7 @@ def test_return_centre_for_a_country():
 def test_simulation_lists_the_decisions_a_draft_would_change(eu_policy, admin_user):
     old_order = OrderLineFactory(order__delivered_on=datetime.date.today() - datetime.timedelta(days=40))
     recent = OrderLineFactory(order__delivered_on=datetime.date.today() - datetime.timedelta(days=3))
-    draft = services.policy_create_draft(region=eu_policy.region, window_days=60)
+    draft = services.policy_create_draft(region=eu_policy.region, window_days=60, resolutions=eu_policy.resolutions)
     report = selectors.policy_simulate(policy=draft, limit=50)
     assert report.evaluated == 2
     changed = {change.claim.sku: change for change in report.changed}

@@ -327,3 +327,17 @@ def test_workflow_diagram_is_current():
     current = sorted(line.strip() for line in out.getvalue().splitlines())
     committed = sorted(line.strip() for line in (ROOT / "docs/workflow.dot").read_text().splitlines())
     assert current == committed, "the workflow changed: run `make workflow-graph` and commit docs/workflow.*"
+
+
+def test_customer_wishes_use_the_codes_the_policy_offers():
+    from policies.taxonomy import Resolution as Offered
+    from rma.models import Resolution as Wished
+
+    assert set(Wished.values) <= set(Offered.values)
+
+
+def test_a_resolution_the_policy_does_not_offer_is_refused(eu_policy):
+    eu_policy.resolutions = ["refund"]
+    eu_policy.save()
+    with pytest.raises(services.CaseInvalid, match="the shop offers"):
+        file(OrderLineFactory(), resolution="store_credit")
