@@ -1,6 +1,9 @@
-"""Project middleware: show times in the signed-in customer's time zone."""
+"""Project middleware: the signed-in customer's language and time zone."""
 
 import zoneinfo
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
 
 from django.utils import timezone
 
@@ -22,3 +25,23 @@ class CustomerTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class CustomerLanguageMiddleware:
+    """The portal's root picks a language from the URL first, then the signed-in customer's saved
+    preference, then the browser (Django's LocaleMiddleware, which runs after this one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/" and hasattr(request, "session"):
+            customer_id = request.session.get("portal_customer_id")
+            if customer_id:
+                from rma.selectors import customer_get
+
+                customer = customer_get(customer_id=customer_id)
+                languages = {code for code, _name in settings.LANGUAGES}
+                if customer is not None and customer.language in languages:
+                    return HttpResponseRedirect(f"/{customer.language}/")
+        return self.get_response(request)

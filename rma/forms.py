@@ -146,6 +146,15 @@ class PreferencesForm(forms.Form):
                                     required=False)  # fmt: skip
 
 
+class CustomerMessageForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    attachment = forms.FileField(label=_("Attach a photo (optional)"), required=False)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        return photos.photo_clean(upload) if upload else None
+
+
 class SurveyForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with how we handled your return?"),

@@ -16,7 +16,7 @@ from returns_portal.formatting import format_money
 
 from . import adapters
 from .documents import DocumentError
-from .models import CaseEvent, Notification, ReturnCase, Shipment
+from .models import CaseEvent, DeductionReason, Notification, ReturnCase, Shipment
 
 SUBJECTS = {
     "filed": _("We have received your return request %(rma)s"),
@@ -25,6 +25,9 @@ SUBJECTS = {
     "needs_info": _("We need a little more information about your return %(rma)s"),
     "label_ready": _("Your return label for %(rma)s is ready"),
     "label_delayed": _("Your return label for %(rma)s is delayed"),
+    "in_transit": _("Your parcel for return %(rma)s is on its way to us"),
+    "ship_reminder": _("Reminder: your return %(rma)s is waiting to be sent"),
+    "message": _("A message about your return %(rma)s"),
     "received": _("We have received your parcel for return %(rma)s"),
     "inspected": _("We have checked the items of your return %(rma)s"),
     "offer": _("An offer for your return %(rma)s"),
@@ -53,7 +56,13 @@ BODIES = {
         "label as soon as possible."
     ),
     "received": _("Your parcel has arrived at our returns centre. We will refund you shortly."),
-    "inspected": _("We have checked the items you sent back. The next step follows shortly."),
+    "inspected": _("We have checked the items you sent back.%(deductions)s The next step follows shortly."),
+    "in_transit": _("The carrier has your parcel and it is on its way to our returns centre."),
+    "ship_reminder": _(
+        "Your return label is ready but the parcel has not been handed to %(carrier)s yet. Please send it "
+        "soon: the label is valid for a limited time."
+    ),
+    "message": _("Our team wrote to you: “%(message)s” You can reply on your return's page."),
     "offer": _(
         "After checking the items we can offer you a refund of %(offer)s. Please accept or refuse the offer "
         "on your return's page."
@@ -101,10 +110,11 @@ def case_url(case: ReturnCase, view: str = "portal:case_detail") -> str:
 # Messages a customer needs to complete the return; the others stop when they unsubscribe.
 ESSENTIAL_EVENTS = frozenset(
     {"approved", "rejected", "needs_info", "label_ready", "label_delayed", "offer", "refunded", "credited",
-     "exchanged", "repaired", "replaced", "deadline_changed"}
+     "exchanged", "repaired", "replaced", "deadline_changed", "message", "ship_reminder"}
 )  # fmt: skip
 # Short enough for a text message, and worth one.
-SMS_EVENTS = frozenset({"label_ready", "needs_info", "offer", "refunded", "credited", "deadline_changed"})
+SMS_EVENTS = frozenset({"label_ready", "needs_info", "offer", "refunded", "credited", "deadline_changed", "message"})
+DEDUCTION_SENTENCE = _("%(amount)s is deducted for %(item)s: %(reason)s.")
 
 
 def channels_for(customer, event: str) -> list[str]:
@@ -170,6 +180,17 @@ def render_message(data: MessageData) -> tuple[str, str, str]:
         params = {
             **{k: raw.get(k, "") for k in ("rma", "reason", "question", "carrier", "tracking", "code", "number")},
             "problems": " ".join(str(DocumentError.from_dict(p)) for p in raw.get("problems", [])),
+            "message": raw.get("message", ""),
+            "deductions": "".join(
+                " "
+                + str(DEDUCTION_SENTENCE)
+                % {
+                    "amount": format_money(d["amount"], d["currency"]),
+                    "item": d["item"],
+                    "reason": str(DeductionReason(d["reason"]).label),
+                }
+                for d in raw.get("deductions", [])
+            ),  # fmt: skip
             "amount": format_money(raw["amount"], raw["currency"]) if raw.get("amount") else "",
             "offer": format_money(raw["offer"], raw["currency"]) if raw.get("offer") else "",
         }
@@ -203,6 +224,8 @@ def message_data(notification: Notification) -> MessageData:
         "code": extra.get("code", ""),
         "number": extra.get("number", ""),
         "problems": extra.get("problems", []),
+        "message": extra.get("message", ""),
+        "deductions": extra.get("deductions", []),
     }
     items = tuple((i.order_line.name, i.quantity) for i in case.items.select_related("order_line"))
     return MessageData(
@@ -236,6 +259,8 @@ def preview_data(event: str, language: str) -> MessageData:
             "problems": [
                 {"code": "unknown_country", "field": "sender.country", "params": {"address": "sender", "country": "XX"}}
             ],
+            "message": "…",
+            "deductions": [{"amount": "5.00", "currency": "EUR", "item": "Wool jacket", "reason": "missing_parts"}],
             "number": "EX-R0123456789",
         },  # fmt: skip
         case_url=f"{settings.SITE_URL}/",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<str:rma_number>/answer/", portal.case_provide_info, name="case_provide_info"),
     path("cases/<str:rma_number>/offer/", portal.case_answer_offer, name="case_answer_offer"),
     path("cases/<str:rma_number>/survey/", portal.case_survey, name="case_survey"),
+    path("cases/<str:rma_number>/message/", portal.case_message, name="case_message"),
     path("preferences/", portal.preferences, name="preferences"),
     path("withdraw/", portal.withdraw, name="withdraw"),
     path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),

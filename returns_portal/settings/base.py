@@ -33,6 +33,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "returns_portal.middleware.CustomerLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,6 +170,7 @@ SLA_HOURS = {
     "refund_after_receipt": env.int("SLA_REFUND_HOURS", default=24),
 }
 LABEL_VALID_DAYS = env.int("LABEL_VALID_DAYS", default=30)
+SHIP_REMINDER_DAYS = env.int("SHIP_REMINDER_DAYS", default=5)
 # Goodwill each role may grant without a manager, as a percentage of the returned items' value.
 GOODWILL_LIMIT_PERCENT = {"agent": 10, "supervisor": 50}
 

@@ -29,7 +29,13 @@ from .cases import (
 from .customers import customer_preferences_set, survey_submit
 from .errors import CaseConflict, CaseError, CaseInvalid, CasePermissionDenied, CaseTransitionNotAllowed
 from .inspection import case_answer_offer, case_offer_partial_refund, item_inspect
-from .messages import canned_reply_apply, canned_reply_fill, canned_reply_text, message_post
+from .messages import (
+    canned_reply_apply,
+    canned_reply_fill,
+    canned_reply_text,
+    message_post,
+    message_post_customer,
+)
 from .money import (
     amount_due,
     case_credit,
@@ -122,6 +128,7 @@ __all__ = [
     "returnable_quantity",
     "sla_sweep",
     "survey_submit",
+    "message_post_customer",
     "WebhookRejected",
     "tracking_event_record",
     "webhook_signature",

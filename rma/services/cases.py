@@ -350,6 +350,7 @@ def case_retry_label(*, case: ReturnCase, actor) -> ReturnCase:
 @transaction.atomic
 def case_mark_in_transit(*, case: ReturnCase, actor) -> ReturnCase:
     transition_run(case, "mark_in_transit", actor=actor)
+    notifications.notification_queue(case=case, event="in_transit")
     return case
 
 

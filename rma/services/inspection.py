@@ -42,6 +42,7 @@ def item_inspect(
         if case.status != CaseStatus.RECEIVED or item.status != ReturnItem.Status.RECEIVED:
             raise not_allowed(case)
         order = item.order_line.order
+        deductions = [(reason, Decimal(str(amount))) for reason, amount in deductions]
         total = sum((amount for _reason, amount in deductions), Decimal(0))
         if total > item.amount:
             raise CaseInvalid(_("Deductions cannot be more than the item's price."))
@@ -80,7 +81,12 @@ def item_inspect(
                   grade=grade, disposition=disposition)  # fmt: skip
         if not case.items.exclude(status=ReturnItem.Status.INSPECTED).exists():
             transition_run(case, "complete_inspection", actor=actor)
-            notifications.notification_queue(case=case, event="inspected")
+            deductions = [
+                {"amount": str(d.amount), "currency": d.item.order_line.order.currency, "item": d.item.order_line.name,
+                 "reason": d.reason}
+                for d in Deduction.objects.filter(item__case=case).select_related("item__order_line__order")
+            ]  # fmt: skip
+            notifications.notification_queue(case=case, event="inspected", params={"deductions": deductions})
     return inspection
 
 

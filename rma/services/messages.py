@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..models import CannedReply, CaseEvent, Message, ReturnCase
 from . import sla
 from .cases import case_reject, case_request_info
+from .. import notifications
 from .errors import CaseInvalid, CasePermissionDenied
 from .workflow import event_add
 
@@ -51,6 +52,28 @@ def message_post(*, case: ReturnCase, author, body: str, internal: bool) -> Mess
         role="agent",
         message_id=message.pk,
     )
+    if not internal:
+        notifications.notification_queue(
+            case=case, event="message", occurrence=str(message.pk), params={"message": body[:1000]}
+        )
+    return message
+
+
+def message_post_customer(*, case: ReturnCase, customer_id: int, body: str, attachment=None) -> Message:
+    """The customer writes to the agents from the case page; the case stays where it is."""
+    if case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    body = (body or "").strip()
+    if not body:
+        raise CaseInvalid(_("Write a message first."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise CaseInvalid(_("A message can have at most %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH})
+    message = Message(case=case, author=None, internal=False, body=body, language=case.language)
+    if attachment is not None:
+        message.attachment = attachment
+    message.full_clean()
+    message.save()
+    event_add(case, kind=CaseEvent.Kind.MESSAGE, role="customer", message_id=message.pk)
     return message
 
 

@@ -93,6 +93,17 @@ def sla_sweep(*, now=None) -> dict:
                 continue
             counts["expired"] += 1
 
+    # A gentle reminder when a label has waited a few days without the parcel being handed over (once).
+    remind_after = now - datetime.timedelta(days=getattr(settings, "SHIP_REMINDER_DAYS", 5))
+    waiting_parcels = ReturnCase.objects.filter(
+        status=CaseStatus.LABEL_ISSUED, shipment__created_at__lt=remind_after
+    ).select_related("customer")
+    counts["reminded"] = 0
+    for case in waiting_parcels:
+        with transaction.atomic():
+            if notifications.notification_queue(case=case, event="ship_reminder"):
+                counts["reminded"] += 1
+
     # The trader may withhold the refund until the goods (or proof of sending) arrive (CRD Art. 13(3)):
     # when the date passes with the parcel still on its way, the deadline becomes "on receipt".
     today = timezone.localdate(now)

@@ -79,6 +79,8 @@ def tracking_event_record(*, payload: dict) -> TrackingEvent | None:
             if name == "mark_received":
                 case.items.update(status="received")
                 notifications.notification_queue(case=case, event="received")
+            else:
+                notifications.notification_queue(case=case, event="in_transit")
         elif name == "mark_received" and case.status == CaseStatus.RECEIVED:
             pass  # already received by hand at the warehouse
     return event

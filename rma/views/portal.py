@@ -22,6 +22,7 @@ from ..forms import (
     PreferencesForm,
     ProvideInfoForm,
     ReturnRequestForm,
+    CustomerMessageForm,
     SurveyForm,
     VerifyCodeForm,
     WithdrawalForm,
@@ -263,7 +264,7 @@ def _dropoff_qr(case) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(documents.dropoff_qr_svg(case.rma_number)).decode()
 
 
-def _render_case(request, case, *, info_form=None, survey_form=None, status=200):
+def _render_case(request, case, *, info_form=None, survey_form=None, message_form=None, status=200):
     return render(
         request,
         "rma/portal/case_detail.html",
@@ -278,6 +279,8 @@ def _render_case(request, case, *, info_form=None, survey_form=None, status=200)
             "dropoff_qr": _dropoff_qr(case),
             "can_cancel": case.status in BEFORE_SHIPPING,
             "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
+            "thread": [m for m in case.messages.all() if not m.internal],
+            "message_form": message_form or CustomerMessageForm(),
             "survey_form": survey_form
             or (SurveyForm() if case.status == CaseStatus.CLOSED and not hasattr(case, "survey") else None),
         },
@@ -297,6 +300,22 @@ def case_provide_info(request, rma_number):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Thank you. We have your answer and will get back to you."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_POST
+def case_message(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    form = CustomerMessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_case(request, case, message_form=form, status=400)
+    try:
+        services.message_post_customer(case=case, customer_id=_customer_id(request), body=form.cleaned_data["body"],
+                                       attachment=form.cleaned_data.get("attachment"))  # fmt: skip
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your message has been sent. We will answer by email."))
     return redirect("portal:case_detail", rma_number=rma_number)
 
 

@@ -119,3 +119,54 @@ def test_no_hand_formatted_money_or_dates():
                 line = text.count("\n", 0, match.start()) + 1
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: {why}")
     assert offenders == []
+
+
+def test_messages_between_agent_and_customer(eu_policy, agent, client):
+    from rma.models import Message
+    from tests.rma.test_portal import lookup
+
+    line = OrderLineFactory(order__customer__language="it")
+    case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                              language="it")  # fmt: skip
+    services.message_post(case=case, author=agent, body="Può inviarci una foto dell'etichetta?", internal=False)
+    services.message_post(case=case, author=agent, body="Customer seems fine", internal=True)
+    sent = Notification.objects.get(case=case, event="message")
+    assert "Può inviarci una foto" in sent.body and sent.language == "it"
+    assert not Notification.objects.filter(event="message").exclude(pk=sent.pk).exists()  # notes are not sent
+    lookup(client, line.order, lang="it")
+    page = client.get(f"/it/cases/{case.rma_number}/").content.decode()
+    assert "Può inviarci una foto" in page and "Customer seems fine" not in page
+    client.post(f"/it/cases/{case.rma_number}/message/", {"body": "Ecco la risposta"})
+    reply = Message.objects.get(author__isnull=True)
+    assert reply.body == "Ecco la risposta" and reply.case == case
+
+
+def test_transit_reminder_and_inspection_messages(eu_policy, agent):
+    import datetime
+
+    from django.utils import timezone
+
+    line = OrderLineFactory(unit_price="50.00")
+    case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                              language="en")  # fmt: skip
+    services.sla_sweep(now=timezone.now() + datetime.timedelta(days=6))
+    services.sla_sweep(now=timezone.now() + datetime.timedelta(days=7))
+    assert Notification.objects.filter(case=case, event="ship_reminder").count() == 1
+    from rma.models import ReturnCase
+
+    services.case_mark_in_transit(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    assert Notification.objects.filter(case=case, event="in_transit").exists()
+    services.case_mark_received(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    services.item_inspect(item=case.items.get(), actor=agent, grade="fair", disposition="restock",
+                          deductions=[("missing_parts", "5.00")])  # fmt: skip
+    inspected = Notification.objects.get(case=case, event="inspected")
+    assert "€5.00 is deducted for" in inspected.body and "Parts or accessories are missing" in inspected.body
+
+
+def test_root_uses_the_signed_in_customers_language(eu_policy, client):
+    from tests.rma.test_portal import lookup
+
+    line = OrderLineFactory(order__customer__language="ja")
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/de/"  # the browser, for a stranger
+    lookup(client, line.order, lang="fr")
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/ja/"  # the customer's saved language
