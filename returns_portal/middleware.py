@@ -4,7 +4,6 @@ import zoneinfo
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-
 from django.utils import timezone
 
 

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import notifications
 from ..models import CannedReply, CaseEvent, Message, ReturnCase
 from . import sla
 from .cases import case_reject, case_request_info
-from .. import notifications
 from .errors import CaseInvalid, CasePermissionDenied
 from .workflow import event_add
 

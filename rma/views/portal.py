@@ -18,11 +18,11 @@ from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
 from .. import documents, notifications, selectors, services
 from ..forms import (
+    CustomerMessageForm,
     OrderLookupForm,
     PreferencesForm,
     ProvideInfoForm,
     ReturnRequestForm,
-    CustomerMessageForm,
     SurveyForm,
     VerifyCodeForm,
     WithdrawalForm,
