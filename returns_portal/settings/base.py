@@ -134,6 +134,8 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a task whose worker died is delivered again once this many seconds have passed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 # Shared secret of the carrier's tracking webhook (HMAC-SHA256 over "timestamp.body").
 CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")

@@ -15,3 +15,10 @@ ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 CARRIER_WEBHOOK_SECRET = "test-webhook-secret"  # noqa: S105
+# The worker-crash test sets a short visibility timeout: look for abandoned tasks every second then.
+if env("CELERY_VISIBILITY_TIMEOUT", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT"),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }

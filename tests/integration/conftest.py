@@ -1,6 +1,7 @@
 """A real Celery worker on real Redis, sharing the test database (PostgreSQL) with the test process."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -37,9 +38,57 @@ def _use_broker(url: str, eager: bool):
     app.amqp._producer_pool = None
 
 
+class Workers:
+    """Start real `celery worker` processes that share the test database and Redis; stop them at the end."""
+
+    def __init__(self, tmp_path, media: Path, broker: str):
+        self.tmp_path, self.media, self.broker = tmp_path, media, broker
+        self.running: list[subprocess.Popen] = []
+
+    def start(self, *, extra_env: dict | None = None, concurrency: int = 2) -> subprocess.Popen:
+        name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": self.broker,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "MEDIA_ROOT": str(self.media),
+            **(extra_env or {}),
+        }
+        log_path = self.tmp_path / f"{name.split('@')[0]}.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "returns_portal", "worker", "-n", name, "-c", str(concurrency),
+                 "-Q", "default,documents,notifications,sweeps", "--loglevel=INFO", "--without-gossip",
+                 "--without-mingle"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        process.log_path = log_path
+        self.running.append(process)
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("worker did not start:\n" + log_path.read_text())
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and its pool processes at once, as a crash or an OOM kill would."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.fixture
-def celery_worker(transactional_db, settings, tmp_path):
-    """Start `celery worker` as a separate process; tasks enqueued by the test go through Redis to it."""
+def workers(transactional_db, settings, tmp_path):
     _needs_real_services()
     broker = os.environ["REDIS_URL"]
     media = Path(settings.MEDIA_ROOT)
@@ -47,53 +96,18 @@ def celery_worker(transactional_db, settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     _use_broker(broker, eager=False)
     app.control.purge()
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "MEDIA_ROOT": str(media),
-    }
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "returns_portal",
-            "worker",
-            "-n",
-            name,
-            "-c",
-            "2",
-            "-Q",
-            "default,documents,notifications,sweeps",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    pool = Workers(tmp_path, media, broker)
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[name], timeout=1):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("worker did not start:\n" + (tmp_path / "worker.log").read_text())
-        yield process
+        yield pool
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        pool.stop_all()
         _use_broker(settings.CELERY_BROKER_URL, eager=True)
+
+
+@pytest.fixture
+def celery_worker(workers):
+    """One running worker; tasks enqueued by the test go through Redis to it."""
+    return workers.start()
 
 
 def wait_for(predicate, timeout=60, interval=0.2, what="condition"):

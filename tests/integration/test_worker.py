@@ -1,6 +1,7 @@
 """Labels, emails and refunds produced by a real Celery worker over a real Redis broker."""
 
 import io
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -57,3 +58,33 @@ def _pending() -> bool:
 
     with app.connection_for_read() as conn:
         return any(conn.default_channel.client.llen(q) for q in ("documents", "default"))
+
+
+def test_a_worker_killed_in_the_middle_of_a_label_leaves_exactly_one_label(workers, eu_policy, agent):
+    """acks_late: the task of a worker that dies mid-render is delivered again, and the service makes
+    the label once, whichever side of the commit the crash fell on."""
+    from rma.models import Order
+
+    eu_policy.auto_approve = False
+    eu_policy.save()
+    timeout_env = {"CELERY_VISIBILITY_TIMEOUT": "3"}
+    first = workers.start(extra_env=timeout_env, concurrency=1)
+    order = OrderLineFactory().order
+    for _ in range(120):  # a long packing slip, so the render takes a while
+        OrderLineFactory(order=order)
+    order = Order.objects.get(pk=order.pk)
+    case = services.case_open(
+        customer=order.customer,
+        items=[services.ItemRequest(line, 1, "too_small") for line in order.lines.all()],
+        language="en",
+    )
+    services.case_approve(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    wait_for(lambda: "label_render" in first.log_path.read_text() and "received" in first.log_path.read_text(),
+             what="the worker to take the task", interval=0.05)  # fmt: skip
+    workers.kill(first)
+    assert "succeeded" not in first.log_path.read_text().split("label_render")[-1]  # it died mid-task
+    workers.start(extra_env=timeout_env, concurrency=1)
+    wait_for(lambda: ReturnCase.objects.get(pk=case.pk).status == "label_issued", what="the label", timeout=90)
+    time.sleep(4)  # a further redelivery, if any, would have happened by now
+    assert Shipment.objects.filter(case=case).count() == 1
+    assert ReturnCase.objects.get(pk=case.pk).events.filter(kind="label").count() == 1
