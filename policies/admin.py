@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from returns_portal.formatting import format_date
+
 from . import selectors, services
 from .floor import rule_overlaps
 from .forms import PolicyRuleForm, PolicyRuleFormSet, PublishForm, ReturnCenterForm, ReturnPolicyForm
@@ -275,12 +277,18 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
         errors = services.policy_floor_errors(policy=policy)
         if request.method == "POST" and form.is_valid():
             try:
-                services.policy_publish(policy=policy, actor=request.user, note=form.cleaned_data["note"])
+                policy = services.policy_publish(policy=policy, actor=request.user, note=form.cleaned_data["note"])
             except ValidationError as exc:
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(request, gettext("%(policy)s is published.") % {"policy": policy}, messages.SUCCESS)
+                if policy.scheduled:
+                    text = gettext("%(policy)s is checked and will be published on %(date)s.") % {
+                        "policy": policy, "date": format_date(policy.effective_from, "long"),
+                    }  # fmt: skip
+                else:
+                    text = gettext("%(policy)s is published.") % {"policy": policy}
+                self.message_user(request, text, messages.SUCCESS)
                 return redirect(reverse("admin:policies_returnpolicy_change", args=[policy.pk]))
         return self._render(
             request,

@@ -147,6 +147,8 @@ class ReturnPolicy(models.Model):
         _("approve automatically up to this many earlier returns"), null=True, blank=True
     )
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    # A draft published with a future effective date waits, checked and approved, until that day.
+    scheduled = models.BooleanField(_("scheduled for publication"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

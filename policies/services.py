@@ -103,26 +103,54 @@ def policy_text_set(*, policy: ReturnPolicy, actor, language: str, introduction:
 
 
 @transaction.atomic
-def policy_publish(*, policy: ReturnPolicy, actor, note: str = "") -> ReturnPolicy:
-    """Publish a draft after checking it against the law of every country of its region."""
+def policy_publish(*, policy: ReturnPolicy, actor, note: str = "", today=None) -> ReturnPolicy:
+    """Publish a draft after checking it against the law of every country of its region.
+
+    A draft whose effective date is still to come is checked now and scheduled: ``policies_publish_due``
+    (Celery beat, hourly) publishes it on that day. Until then the current version stays in force.
+    """
+    today = today or timezone.localdate()
     policy = ReturnPolicy.objects.select_for_update().select_related("region").get(pk=policy.pk)
     if policy.status != ReturnPolicy.Status.DRAFT:
         raise ValidationError(_("Only a draft can be published; published versions are never edited."))
     errors = policy_floor_errors(policy=policy)
     if errors:
         raise ValidationError([message for messages in errors.values() for message in messages])
+    if note:
+        policy.change_note = note
+    policy.published_by = actor
+    if policy.effective_from and policy.effective_from > today:
+        policy.scheduled = True
+        policy.full_clean()
+        policy.save()
+        return policy
+    return _publish_now(policy, today=today)
+
+
+def _publish_now(policy: ReturnPolicy, *, today) -> ReturnPolicy:
     ReturnPolicy.objects.filter(region=policy.region, status=ReturnPolicy.Status.PUBLISHED).update(
         status=ReturnPolicy.Status.RETIRED
     )
     policy.status = ReturnPolicy.Status.PUBLISHED
+    policy.scheduled = False
     policy.published_at = timezone.now()
-    policy.published_by = actor
-    policy.effective_from = policy.effective_from or timezone.localdate()
-    if note:
-        policy.change_note = note
+    policy.effective_from = policy.effective_from or today
     policy.full_clean()
     policy.save()
     return policy
+
+
+def policies_publish_due(*, today=None) -> list[ReturnPolicy]:
+    """Publish the scheduled drafts whose effective date has come (the latest per region wins)."""
+    today = today or timezone.localdate()
+    published = []
+    due = ReturnPolicy.objects.filter(status=ReturnPolicy.Status.DRAFT, scheduled=True, effective_from__lte=today)
+    for policy_id in due.order_by("region_id", "effective_from", "version").values_list("id", flat=True):
+        with transaction.atomic():
+            policy = ReturnPolicy.objects.select_for_update().select_related("region").get(pk=policy_id)
+            if policy.status == ReturnPolicy.Status.DRAFT and policy.scheduled:
+                published.append(_publish_now(policy, today=today))
+    return published
 
 
 def return_center_create(*, actor=None, **fields) -> ReturnCenter:

@@ -10,7 +10,7 @@ from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
 from . import photos
 from .models import Compensation, DeductionReason, Inspection, Refund, Resolution
-from .services.cases import PHOTO_REASONS
+from .services.cases import PHOTO_REASONS, PROBLEM_REASONS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,6 +87,13 @@ class ReturnRequestForm(forms.Form):
                 label=_("Photos (needed if it arrived damaged; JPEG, PNG, WebP or HEIC, up to 10 MB each)"),
                 required=False,
             )
+            self.fields[f"problem_{line.id}"] = forms.CharField(
+                label=_("If it is faulty or not as described: what happens, and since when?"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            line.problem_field = self[f"problem_{line.id}"]
             line.qty_field = self[f"qty_{line.id}"]
             line.photos_field = self[f"photos_{line.id}"]
             line.reason_field = self[f"reason_{line.id}"]
@@ -102,6 +109,7 @@ class ReturnRequestForm(forms.Form):
             resolution = cleaned.get(f"resolution_{line.id}") or Resolution.REFUND
             wish = (cleaned.get(f"wish_{line.id}") or "").strip()
             item_photos = cleaned.get(f"photos_{line.id}") or []
+            problem = (cleaned.get(f"problem_{line.id}") or "").strip()
             if qty == 0:
                 continue
             if line.returnable == 0:
@@ -128,10 +136,13 @@ class ReturnRequestForm(forms.Form):
             if resolution == Resolution.EXCHANGE and not wish:
                 self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
                 continue
+            if reason in PROBLEM_REASONS and not problem:
+                self.add_error(f"problem_{line.id}", gettext("Tell us what happens and since when."))
+                continue
             if reason in PHOTO_REASONS and not item_photos:
                 self.add_error(f"photos_{line.id}", gettext("Add at least one photo of the parcel and the item."))
                 continue
-            chosen.append((line, qty, reason, resolution, wish, tuple(item_photos)))
+            chosen.append((line, qty, reason, resolution, wish, tuple(item_photos), problem))
         if not chosen and not self.errors:
             raise forms.ValidationError(gettext("Choose at least one item and how many to return."))
         cleaned["chosen"] = chosen

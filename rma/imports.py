@@ -29,7 +29,7 @@ ORDER_FIELDS = [
     "ship_city",
 ]
 LINE_FIELDS = ["sku", "product_name", "category", "quantity", "unit_price"]
-LINE_OPTIONAL_FIELDS = ["hs_code", "weight_grams", "origin_country"]
+LINE_OPTIONAL_FIELDS = ["hs_code", "weight_grams", "origin_country", "tags"]
 OPTIONAL = {"delivered_on", "ship_postcode", "language", "phone", "time_zone"}
 
 
@@ -81,6 +81,12 @@ def _date(value, field, where):
         return datetime.date.fromisoformat(str(value))
     except ValueError:
         raise OrderImportError(f"{where}: {field} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _tags(value) -> list[str]:
+    """Tags as a list (JSON Lines) or separated by commas or semicolons (CSV)."""
+    items = value if isinstance(value, list) else str(value or "").replace(";", ",").split(",")
+    return sorted({str(tag).strip().lower() for tag in items if str(tag).strip()})
 
 
 def _require(record, fields, where):
@@ -155,6 +161,7 @@ def orders_import(records: list[dict]) -> dict:
                 hs_code=str(line.get("hs_code") or "").strip(),
                 weight_grams=weight,
                 origin_country=str(line.get("origin_country") or "").strip().upper(),
+                tags=_tags(line.get("tags")),
             )
             try:
                 order_line.full_clean()

@@ -77,6 +77,8 @@ class OrderLine(models.Model):
     hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
     weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
     origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
+    # The shop's product tags (e.g. "final-sale", "bulky"): policy override rules can match them.
+    tags = models.JSONField(_("tags"), default=list, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -351,6 +353,7 @@ class ReturnItem(models.Model):
     resolution = models.CharField(_("what you would like"), max_length=16, choices=Resolution,
                                   default=Resolution.REFUND)  # fmt: skip
     exchange_wish = models.CharField(_("exchange for"), max_length=200, blank=True)
+    problem = models.TextField(_("what is wrong"), blank=True)  # for faults: what happens, since when
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     eligible = models.BooleanField(default=False)
     basis = models.CharField(max_length=32, blank=True)

@@ -163,6 +163,11 @@ LOGGING = {
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "policies-publish-due": {
+        "task": "policies.tasks.policies_publish_due",
+        "schedule": 60 * 60,
+        "options": {"queue": "sweeps"},
+    },
 }
 
 # Case deadlines in hours (first response, decision, refund after the goods arrive) and label validity.

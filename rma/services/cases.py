@@ -34,6 +34,8 @@ from .errors import CaseInvalid, CasePermissionDenied
 from .workflow import event_add, not_allowed, transition_run
 
 DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
+# Reasons where the customer tells what happens and since when (the start of a diagnosis).
+PROBLEM_REASONS = frozenset({Reason.DEFECTIVE, Reason.NOT_AS_DESCRIBED})
 # Reasons a customer must show with photos (of the parcel and the item).
 PHOTO_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT})
 FAULT_ONLY_RESOLUTIONS = frozenset({Resolution.REPAIR, Resolution.REPLACEMENT})
@@ -49,6 +51,7 @@ class ItemRequest:
     resolution: str = Resolution.REFUND
     exchange_wish: str = ""
     photos: tuple = ()  # cleaned files (rma.photos.photo_clean)
+    problem: str = ""  # for faults: what happens and since when
 
 
 def item_decision(
@@ -79,6 +82,7 @@ def item_decision(
         last_delivered_on=order.delivered_on,
         informed=order.withdrawal_info_given,
         sku=order_line.sku,
+        tags=frozenset(order_line.tags or ()),
         item_value=Decimal(str(order_line.unit_price)),
         order_value=order_value(order),
         currency=order.currency,
@@ -140,6 +144,8 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
         raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name})
     if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
         raise CaseInvalid(_("Repair or replacement is only offered for faulty, damaged or wrong items."))
+    if request.reason in PROBLEM_REASONS and not request.problem.strip():
+        raise CaseInvalid(_("Describe what is wrong with %(item)s and since when.") % {"item": line.name})
     if request.reason in PHOTO_REASONS and not request.photos:
         raise CaseInvalid(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name})
     if request.resolution == Resolution.EXCHANGE and not request.exchange_wish.strip():
@@ -198,6 +204,7 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
                 reason=request.reason,
                 resolution=request.resolution,
                 exchange_wish=request.exchange_wish.strip(),
+                problem=request.problem.strip(),
                 eligible=decision.eligible,
                 basis=decision.basis,
                 deadline=decision.deadline,

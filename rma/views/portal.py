@@ -1,6 +1,7 @@
 """The customer portal: find an order, file a return, follow the case, download the label."""
 
 import base64
+import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from ..forms import (
     WithdrawalForm,
 )
 from ..models import BEFORE_SHIPPING, CaseStatus
+from ..tips import tips_for
 
 SESSION_KEY = "portal_customer_id"
 PENDING_KEY = "portal_pending_lookup"
@@ -87,6 +89,10 @@ class LineView:
         if self.returnable == 0:
             return _("This item is already in a return.")
         return render_step(self.change_of_mind.summary)
+
+    @property
+    def tips(self) -> list:
+        return tips_for(self.line.category)
 
     @property
     def fault_sentence(self) -> str:
@@ -206,8 +212,9 @@ def order_return(request, number):
                 resolution=resolution,
                 exchange_wish=wish,
                 photos=item_photos,
+                problem=problem,
             )
-            for line, qty, reason, resolution, wish, item_photos in form.cleaned_data["chosen"]
+            for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
         ]
         try:
             case = services.case_open(customer=order.customer, items=items, language=request.LANGUAGE_CODE)
@@ -369,6 +376,17 @@ def case_document(request, rma_number, kind):
     """One of the case's shipping documents, for its customer only."""
     case = _case_for_request(request, rma_number)
     shipment = getattr(case, "shipment", None)
+    if kind == "label-4x6" and shipment is not None:
+        # The thermal-printer format is made on request from the same data as the stored A6 label.
+        pdf = documents.render_label(
+            documents.shipment_data_from_case(
+                case=case, return_center=policy_selectors.return_center_for_country(country=case.country),
+                tracking_number=shipment.tracking_number, carrier_name=shipment.carrier,
+            ),
+            fmt=documents.PageFormat.THERMAL_4X6,
+        )  # fmt: skip
+        return FileResponse(io.BytesIO(pdf), content_type="application/pdf", as_attachment=True,
+                            filename=f"label-4x6-{case.rma_number}.pdf")  # fmt: skip
     field = DOCUMENT_FIELDS.get(kind)
     document = getattr(shipment, field, None) if shipment and field else None
     if not document:

@@ -139,3 +139,21 @@ def test_draft_status_is_not_published_by_a_form_save(eu_policy, admin_user):
     assert draft.version == eu_policy.version + 1 and draft.status == "draft"
     with pytest.raises(services.PolicyNotEditable):
         services.policy_save_draft(policy=eu_policy, actor=admin_user)
+
+
+def test_a_draft_with_a_future_effective_date_is_scheduled_then_published_on_the_day(eu_policy, admin_user):
+    import datetime
+
+    today = datetime.date(2026, 12, 1)
+    draft = services.policy_create_draft(region=eu_policy.region, window_days=45, resolutions=eu_policy.resolutions,
+                                         effective_from=datetime.date(2026, 12, 15))  # fmt: skip
+    services.policy_publish(policy=draft, actor=admin_user, note="Winter sale", today=today)
+    draft.refresh_from_db()
+    eu_policy.refresh_from_db()
+    assert draft.status == "draft" and draft.scheduled and eu_policy.status == "published"
+    assert services.policies_publish_due(today=datetime.date(2026, 12, 14)) == []
+    [published] = services.policies_publish_due(today=datetime.date(2026, 12, 15))
+    eu_policy.refresh_from_db()
+    assert published.pk == draft.pk and published.status == "published" and published.published_by == admin_user
+    assert eu_policy.status == "retired"
+    assert services.policies_publish_due(today=datetime.date(2026, 12, 16)) == []

@@ -122,7 +122,7 @@ def test_cross_border_return_gets_customs_documents_the_customer_can_download(cl
     client.post("/de/", {"order_number": order.number, "email": order.customer.email})
     code = re.search(r"^\s+(\d{6})$", mail.outbox[-1].body, flags=re.M).group(1)
     client.post("/de/verify/", {"code": code})
-    for kind in ("label", "packing-slip", "cn23", "invoice"):
+    for kind in ("label", "label-4x6", "packing-slip", "cn23", "invoice"):
         response = client.get(f"/de/cases/{case.rma_number}/documents/{kind}.pdf")
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert client.get(f"/de/cases/{case.rma_number}/documents/other.pdf").status_code == 404

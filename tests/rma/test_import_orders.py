@@ -52,3 +52,28 @@ def test_a_bad_record_imports_nothing_and_says_where(tmp_path):
     with pytest.raises(CommandError, match="unknown category 'spaceships'"):
         call_command("import_orders", str(path))
     assert not Order.objects.exists()
+
+
+def test_tags_are_imported_and_matched_by_policy_rules(tmp_path, eu_policy):
+    from django.utils import timezone
+
+    from policies.models import PolicyRule
+    from rma import services
+    from rma.models import OrderLine
+
+    delivered = timezone.localdate().isoformat()
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        CSV.replace("2026-11-05", delivered)
+        .replace(",apparel,1,59.90", ",apparel,1,59.90,Final-Sale; bulky")
+        .replace("unit_price\n", "unit_price,tags\n")
+        .replace(",apparel,2,19.00", ",apparel,2,19.00,")
+    )
+    call_command("import_orders", str(path))
+    sweater = OrderLine.objects.get(sku="SKU-1")
+    assert sweater.tags == ["bulky", "final-sale"]
+    PolicyRule.objects.create(policy=eu_policy, priority=1, name="Final sale", tags=["final-sale"], window_days=0)
+    _policy, decision = services.item_decision(order_line=sweater, reason="change_of_mind", country="IT")
+    scarf = OrderLine.objects.get(sku="SKU-2")
+    _policy, other = services.item_decision(order_line=scarf, reason="change_of_mind", country="IT")
+    assert decision.basis == "statutory_withdrawal" and other.basis == "merchant_policy"  # the law still applies

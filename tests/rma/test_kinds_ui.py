@@ -67,7 +67,7 @@ def test_exchange(client, staff, eu_policy):
 def test_warranty_claim_repaired(client, staff, eu_policy):
     order = OrderFactory(delivered_on=timezone.localdate() - datetime.timedelta(days=300))
     line = OrderLineFactory(order=order, category="electronics", unit_price="250.00")
-    case = file_on_portal(client, line, reason="defective", resolution="repair")
+    case = file_on_portal(client, line, reason="defective", resolution="repair", problem="No sound since Monday")
     assert case.kind == "warranty"
     receive_and_inspect(staff, case, fault_found="on")
     act(staff, case, "mark_repaired")

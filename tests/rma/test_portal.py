@@ -116,7 +116,14 @@ def test_reason_not_covered_gets_its_sentence_as_the_error(client, eu_policy):
         f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "too_small"}
     )
     assert "The return period for this item ended on" in response.content.decode()
-    ok = client.post(f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "defective"})
+    no_problem = client.post(
+        f"/en/orders/{old.number}/return/", {f"qty_{line.id}": "1", f"reason_{line.id}": "defective"}
+    )
+    assert "Tell us what happens and since when." in no_problem.content.decode()
+    ok = client.post(
+        f"/en/orders/{old.number}/return/",
+        {f"qty_{line.id}": "1", f"reason_{line.id}": "defective", f"problem_{line.id}": "The zip broke"},
+    )
     assert ok.status_code == 302
 
 

@@ -35,12 +35,13 @@ def fresh(case):
 
 
 def file(line, *, qty=1, reason="too_small", resolution="refund", wish=""):
+    problem = "It stopped charging after a week." if reason in {"defective", "not_as_described"} else ""
     photos = (
         (ContentFile(b"\xff\xd8 photo of the damage", name="damage.jpg"),) if reason == "damaged_in_transit" else ()
     )
     return services.case_open(
         customer=line.order.customer,
-        items=[services.ItemRequest(line, qty, reason, resolution, wish, photos)],
+        items=[services.ItemRequest(line, qty, reason, resolution, wish, photos, problem=problem)],
         language="en",
     )
 
