@@ -115,6 +115,7 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
                     "currency",
                     "free_return_min_order_value",
                     "free_first_return",
+                    "return_label_fee",
                     "restocking_fee_percent",
                     "return_methods",
                 ]

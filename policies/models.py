@@ -128,6 +128,17 @@ class ReturnPolicy(models.Model):
         _("free return shipping from an order value of"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     free_first_return = models.BooleanField(_("free return shipping for a customer's first return"), default=False)
+    return_label_fee = models.DecimalField(
+        _("return label fee (when the customer pays return shipping)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "In the policy's currency. Kept back from the refund, multiplied by the customer's share; "
+            "not charged when the item is brought to a return centre."
+        ),
+    )
     restocking_fee_percent = models.DecimalField(_("restocking fee (%)"), max_digits=5, decimal_places=2, default=0)
     refund_days = models.PositiveSmallIntegerField(
         _("refund promised within (days after receiving the item)"), null=True, blank=True

@@ -255,6 +255,7 @@ POLICY_TERM_FIELDS = (
     "currency",
     "free_return_min_order_value",
     "free_first_return",
+    "return_label_fee",
     "restocking_fee_percent",
     "refund_days",
     "warranty_months",

@@ -1,6 +1,6 @@
 """The law of a country and a merchant policy in general terms, as explanation steps for the public page."""
 
-from .law import START_LAST_ITEM, Jurisdiction
+from .law import START_LAST_ITEM, START_PURCHASE, Jurisdiction
 from .rules import MERCHANT, SHARED, PolicySnapshot, Step, refund_step
 from .taxonomy import WindowStart
 
@@ -108,3 +108,123 @@ def policy_steps(policy: PolicySnapshot, *, statutory_somewhere: bool) -> list[S
     if policy.return_methods:
         steps.append(Step("return_methods", (("methods", tuple(policy.return_methods)),), ref))
     return steps
+
+
+# ---------------------------------------------------------------------------------------------- FAQ
+# The FAQ page answers each question with the steps above that concern it, plus a few steps only the FAQ
+# states (their sentences live in policies.faq). A step may answer more than one question.
+
+FAQ_COUNTING_NEXT_DAY = "faq_counting_next_day"
+FAQ_COUNTING_FIRST_DAY = "faq_counting_first_day"
+FAQ_COUNTING_WORKING_DAY = "faq_counting_working_day"
+FAQ_NO_TERMS_DISPLAYED = "faq_no_terms_displayed"
+FAQ_NO_TERMS_FROM_RECEIPT = "faq_no_terms_from_receipt"
+FAQ_NO_TERMS_FROM_PURCHASE = "faq_no_terms_from_purchase"
+FAQ_WITHDRAWAL_FUNCTION = "faq_withdrawal_function"
+FAQ_WITHDRAWAL_OTHER = "faq_withdrawal_other"
+FAQ_WITHDRAWAL_NOTICE = "faq_withdrawal_notice"
+
+_FAQ_REFUND_CODES = frozenset(
+    {
+        "refund_due_withdrawal_notice",
+        "refund_due_goods_received_or_proof_of_sending",
+        "refund_due_goods_received",
+        "refund_due_business_goods_received",
+        "refund_due_immediately",
+        "refund_withheld",
+    }
+)
+_FAQ_WINDOW_CODES = frozenset({"page_policy_window", "page_policy_window_from_order", "page_withdrawal"})
+
+# The step codes that answer each question of the FAQ, in the order the page asks them.
+FAQ_TOPICS = {
+    "window": _FAQ_WINDOW_CODES
+    | {
+        "withdrawal_from_last_item",
+        FAQ_COUNTING_NEXT_DAY,
+        FAQ_COUNTING_FIRST_DAY,
+        FAQ_COUNTING_WORKING_DAY,
+        FAQ_NO_TERMS_FROM_RECEIPT,
+        FAQ_NO_TERMS_FROM_PURCHASE,
+    },
+    "change_of_mind": _FAQ_WINDOW_CODES
+    | {
+        "merchant_no_change_of_mind",
+        "no_statutory_withdrawal",
+        FAQ_NO_TERMS_DISPLAYED,
+        FAQ_NO_TERMS_FROM_RECEIPT,
+        FAQ_NO_TERMS_FROM_PURCHASE,
+    },
+    "exceptions": frozenset(
+        {"page_policy_excluded", "merchant_no_change_of_mind", "page_exceptions", "page_sealed_exceptions"}
+    ),
+    "condition": frozenset(
+        {"merchant_conditions", "page_condition_bars", "page_sealed_exceptions", "diminished_value"}
+    ),
+    "shipping": frozenset(
+        {
+            "shipping_payer",
+            "shipping_shared",
+            "free_return_order_value",
+            "free_return_first",
+            "shipping_shop_at_fault",
+            "page_cost_customer",
+            "page_cost_merchant",
+        }
+    ),
+    "fee": frozenset({"restocking_fee", "no_restocking_fee_statutory"}),
+    "methods": frozenset({"return_methods"}),
+    "exchange": frozenset({"resolutions", "store_credit_bonus"}),
+    "refund": _FAQ_REFUND_CODES | {"merchant_refund_promise"},
+    "faults": frozenset(
+        {
+            "page_policy_warranty",
+            "shipping_shop_at_fault",
+            "page_short_term_reject",
+            "page_not_as_advertised",
+            "page_fault_return",
+            "page_apparent_defect",
+            "page_guarantee",
+            "page_presumption",
+            "page_guarantee_open",
+            "remedies",
+        }
+    ),
+    "withdrawal": frozenset({"page_withdrawal", FAQ_WITHDRAWAL_FUNCTION, FAQ_WITHDRAWAL_OTHER, FAQ_WITHDRAWAL_NOTICE}),
+}
+
+
+def faq_law_steps(law: Jurisdiction, *, terms_displayed: bool) -> list[Step]:
+    """``law_steps`` with what the FAQ adds: how the period is counted, how to withdraw, and the right that
+    exists only where a shop displays no return terms, stated as it applies (``terms_displayed``)."""
+    steps = []
+    for step in law_steps(law):
+        if step.code != "page_no_terms":
+            steps.append(step)
+        elif terms_displayed:
+            steps.append(Step(FAQ_NO_TERMS_DISPLAYED, step.params, step.reference))
+        else:
+            code = FAQ_NO_TERMS_FROM_PURCHASE if law.no_terms_start == START_PURCHASE else FAQ_NO_TERMS_FROM_RECEIPT
+            steps.append(Step(code, step.params, step.reference))
+    if law.no_terms_withdrawal_days and law.start_day_counted and not terms_displayed and not law.has_withdrawal_right:
+        steps.append(Step(FAQ_COUNTING_FIRST_DAY, reference=law.no_terms_reference))
+    if law.has_withdrawal_right:
+        reference = law.counting_reference or law.withdrawal_reference
+        code = FAQ_COUNTING_FIRST_DAY if law.start_day_counted else FAQ_COUNTING_NEXT_DAY
+        steps.append(Step(code, reference=reference))
+        if law.extend_to_working_day:
+            steps.append(Step(FAQ_COUNTING_WORKING_DAY, reference=reference))
+        if law.withdrawal_function_reference:
+            steps.append(Step(FAQ_WITHDRAWAL_FUNCTION, reference=law.withdrawal_function_reference))
+            steps.append(
+                Step(FAQ_WITHDRAWAL_OTHER, reference=law.withdrawal_form_reference or law.withdrawal_reference)
+            )
+        else:
+            steps.append(Step(FAQ_WITHDRAWAL_NOTICE, reference=law.withdrawal_reference))
+    return steps
+
+
+def faq_topic_steps(steps, topic: str) -> list[Step]:
+    """The steps that answer one question of the FAQ, in their order."""
+    codes = FAQ_TOPICS[topic]
+    return [step for step in steps if step.code in codes]

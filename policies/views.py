@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .faq import faq_page_context
 from .law import Jurisdiction, jurisdiction_for
 from .models import Region, ReturnPolicy
 from .rules import PolicySnapshot, Step
@@ -88,11 +89,25 @@ def policy_index(request):
     return render(request, "policies/index.html", {"regions": regions})
 
 
+def _region_or_404(code: str) -> Region:
+    region = Region.objects.filter(code__iexact=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
 @require_GET
 def policy_public(request, region):
-    region_row = Region.objects.filter(code__iexact=region).first()
-    if region_row is None:
-        raise Http404
+    region_row = _region_or_404(region)
     policy = selectors.policy_published_for_region(region=region_row)
     page = policy_page_context(region=region_row, policy=policy)
     return render(request, "policies/public.html", {"page": page})
+
+
+@require_GET
+def policy_faq(request, region):
+    """Questions customers ask, answered from the region's published policy and the law of its countries."""
+    region_row = _region_or_404(region)
+    policy = selectors.policy_published_for_region(region=region_row)
+    page = policy_page_context(region=region_row, policy=policy)
+    return render(request, "policies/faq.html", {"page": page, "faq": faq_page_context(page=page)})

@@ -15,6 +15,7 @@ from policies.models import Region, RegionCountry, ReturnCenter, ReturnPolicy
 from policies.services import policy_create_draft, policy_publish
 
 from . import roles, services
+from .analytics.demo import analytics_demo_load
 from .models import Customer, Order, OrderLine, ReturnCase
 
 STAFF = [
@@ -30,13 +31,30 @@ REGIONS = [
         "EU",
         "European Union",
         sorted(EU_MEMBER_STATES),
-        {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"},
+        {
+            "window_days": 30,
+            "change_of_mind_allowed": True,
+            "return_shipping_paid_by": "customer",
+            "currency": "EUR",
+            "return_label_fee": Decimal("4.90"),
+            "store_credit_bonus_percent": 10,
+            "refund_days": 7,
+            "resolutions": ["refund", "store_credit", "exchange", "repair", "replacement"],
+            "return_methods": ["mail_label", "drop_off_qr", "return_center"],
+        },  # fmt: skip
     ),
     (
         "US",
         "United States",
         ["US"],
-        {"window_days": 30, "change_of_mind_allowed": True, "return_shipping_paid_by": "merchant"},
+        {
+            "window_days": 30,
+            "change_of_mind_allowed": True,
+            "return_shipping_paid_by": "merchant",
+            "refund_days": 5,
+            "resolutions": ["refund", "store_credit", "exchange"],
+            "return_methods": ["mail_label", "drop_off_qr"],
+        },  # fmt: skip
     ),
     (
         "JP",
@@ -44,7 +62,19 @@ REGIONS = [
         ["JP"],
         {"window_days": 30, "change_of_mind_allowed": False, "return_shipping_paid_by": "merchant"},
     ),
-    ("CN", "China", ["CN"], {"window_days": 7, "change_of_mind_allowed": True, "return_shipping_paid_by": "customer"}),
+    (
+        "CN",
+        "China",
+        ["CN"],
+        {
+            "window_days": 7,
+            "change_of_mind_allowed": True,
+            "return_shipping_paid_by": "customer",
+            "currency": "CNY",
+            "return_label_fee": Decimal("12.00"),
+            "return_methods": ["mail_label", "drop_off_qr"],
+        },
+    ),  # fmt: skip
 ]
 
 RETURN_CENTERS = [
@@ -191,13 +221,12 @@ def _regions(admin_user):
         for country in countries:
             RegionCountry.objects.get_or_create(country=country, defaults={"region": region})
         if not ReturnPolicy.objects.filter(region=region).exists():
-            draft = policy_create_draft(
-                region=region,
-                auto_approve=True,
-                resolutions=["refund", "store_credit", "exchange", "repair", "replacement"],
-                store_credit_bonus_percent=10,
-                **fields,
-            )
+            defaults = {
+                "auto_approve": True,
+                "resolutions": ["refund", "store_credit", "exchange", "repair", "replacement"],
+                "store_credit_bonus_percent": 10,
+            }
+            draft = policy_create_draft(region=region, **{**defaults, **fields})
             policy_publish(policy=draft, actor=admin_user, note="Demo policy")
     for name, address, country, territory, served, fallback in RETURN_CENTERS:
         ReturnCenter.objects.get_or_create(
@@ -249,11 +278,26 @@ def _orders(today: datetime.date):
     return orders
 
 
+# What a demo customer writes about a fault, in their own language.
+PROBLEMS = {
+    "it": "Da tre giorni non si accende più, anche dopo averlo caricato tutta la notte.",
+    "ro": "De trei zile nu mai pornește, nici după ce l-am încărcat toată noaptea.",
+    "de": "Seit drei Tagen lässt es sich nicht mehr einschalten, auch nicht nach einer Nacht am Ladegerät.",
+    "fr": "Depuis trois jours, il ne s'allume plus, même après une nuit en charge.",
+    "es": "Desde hace tres días no se enciende, ni siquiera tras cargarlo toda la noche.",
+    "ja": "3日前から電源が入りません。一晩充電しても同じです。",
+    "zh-hans": "三天前开始无法开机，充电一整夜后也一样。",
+    "ar": "منذ ثلاثة أيام لا يعمل، حتى بعد شحنه طوال الليل.",
+    "en": "It has not switched on for three days, even after charging it overnight.",
+}
+
+
 def _file(number: str, *, reason="too_small", resolution="refund", wish="", line_index=0):
     order = Order.objects.get(number=number)
     line = list(order.lines.all())[line_index]
+    problem = PROBLEMS.get(order.customer.language, PROBLEMS["en"]) if reason in services.PROBLEM_REASONS else ""
     request = services.ItemRequest(
-        order_line=line, quantity=1, reason=reason, resolution=resolution, exchange_wish=wish
+        order_line=line, quantity=1, reason=reason, resolution=resolution, exchange_wish=wish, problem=problem
     )
     return services.case_open(customer=order.customer, items=[request], language=order.customer.language)
 
@@ -299,4 +343,5 @@ def demo_load() -> dict:
     _regions(User.objects.get(username="policyadmin"))
     orders = _orders(timezone.localdate())
     _cases(agent, User.objects.get(username="supervisor"))
+    analytics_demo_load()
     return {"staff": STAFF, "orders": orders}

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason, ReturnMethod
 
 from . import photos
 from .models import Compensation, DeductionReason, Inspection, Refund, Resolution
@@ -57,12 +57,31 @@ class VerifyCodeForm(forms.Form):
     )
 
 
-class ReturnRequestForm(forms.Form):
-    """One quantity, reason and wished resolution per order line, built from the lines the customer may return."""
+METHOD_CHOICES = {
+    ReturnMethod.MAIL_LABEL: _("Prepaid label: print it, stick it on the parcel and hand it to the carrier"),
+    ReturnMethod.DROP_OFF_QR: _("Drop-off point: show a QR code there, no printer needed"),
+    ReturnMethod.RETURN_CENTER: _("Return centre: bring the parcel yourself, no label fee"),
+}
 
-    def __init__(self, *args, lines, **kwargs):
+
+class ReturnRequestForm(forms.Form):
+    """One quantity, reason and wished resolution per order line, built from the lines the customer may return.
+
+    With ``review=True`` the form is checked for the summary only: photos are not required yet, since
+    they are sent with the request itself.
+    """
+
+    return_method = forms.ChoiceField(
+        label=_("How would you like to send it back?"), widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(self, *args, lines, methods, review=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = lines  # list of rma.views.portal.LineView
+        self.review = review
+        self.fields["return_method"].choices = [(m, METHOD_CHOICES[m]) for m in methods]
+        self.fields["return_method"].initial = methods[0]
+        self.methods = methods
         for line in lines:
             self.fields[f"qty_{line.id}"] = forms.IntegerField(
                 label=_("Quantity to return"),
@@ -99,6 +118,10 @@ class ReturnRequestForm(forms.Form):
             line.reason_field = self[f"reason_{line.id}"]
             line.resolution_field = self[f"resolution_{line.id}"]
             line.wish_field = self[f"wish_{line.id}"]
+
+    def clean_return_method(self):
+        # The first method offered is pre-selected; a request without one (an old page) gets it too.
+        return self.cleaned_data.get("return_method") or self.methods[0]
 
     def clean(self):
         cleaned = super().clean()
@@ -139,7 +162,7 @@ class ReturnRequestForm(forms.Form):
             if reason in PROBLEM_REASONS and not problem:
                 self.add_error(f"problem_{line.id}", gettext("Tell us what happens and since when."))
                 continue
-            if reason in PHOTO_REASONS and not item_photos:
+            if reason in PHOTO_REASONS and not item_photos and not self.review:
                 self.add_error(f"photos_{line.id}", gettext("Add at least one photo of the parcel and the item."))
                 continue
             chosen.append((line, qty, reason, resolution, wish, tuple(item_photos), problem))

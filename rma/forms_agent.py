@@ -2,6 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,37 +28,107 @@ SLA_LABELS = {
 ANY = [("", pgettext_lazy("filter", "Any"))]
 
 
+# The queue page draws a dozen fields and two agent pickers on every request. Django's widget templates
+# cost a template include per option and per attribute list; these widgets write the same markup in Python.
+class _QuickInputMixin:
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, flatatt(widget["attrs"])
+        )
+
+
+class _QuickTextInput(_QuickInputMixin, forms.TextInput):
+    pass
+
+
+class _QuickNumberInput(_QuickInputMixin, forms.NumberInput):
+    pass
+
+
+class _QuickHiddenInput(_QuickInputMixin, forms.HiddenInput):
+    pass
+
+
+class _QuickTextarea(forms.Textarea):
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>', widget["name"], flatatt(widget["attrs"]), widget["value"] or ""
+        )
+
+
+class _QuickSelect(forms.Select):
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, attrs, options)
+
+
+_STATIC_CHOICES = ("status", "kind", "language", "reason", "sla")
+_TRANSLATED_CHOICES: dict[tuple[str, str], list] = {}
+
+
+def _translated_choices(field, name: str, language: str) -> list:
+    """A fixed choice list with its labels translated once per language (the process's lifetime), rather
+    than every lazy label on every request."""
+    key = (name, language)
+    if key not in _TRANSLATED_CHOICES:
+        _TRANSLATED_CHOICES[key] = [(value, str(label)) for value, label in field.choices]
+    return _TRANSLATED_CHOICES[key]
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters as a plain GET form; invalid values are ignored rather than refused."""
 
-    view = forms.ChoiceField(choices=list(VIEW_LABELS.items()), required=False, widget=forms.HiddenInput)
+    view = forms.ChoiceField(choices=list(VIEW_LABELS.items()), required=False, widget=_QuickHiddenInput)
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=254,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("RMA, order, email or tracking number")}),
+        widget=_QuickTextInput(attrs={"type": "search", "placeholder": _("RMA, order, email or tracking number")}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + CaseStatus.choices)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=ANY + CaseKind.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + CaseStatus.choices, widget=_QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=ANY + CaseKind.choices, widget=_QuickSelect)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=_QuickSelect)
     country = forms.CharField(
-        label=_("Country"), required=False, max_length=6, widget=forms.TextInput(attrs={"size": 4})
+        label=_("Country"), required=False, max_length=6, widget=_QuickTextInput(attrs={"size": 4})
     )
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=ANY + list(settings.LANGUAGES))
-    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=ANY + Reason.choices)
-    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=ANY + list(SLA_LABELS.items()))
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    value_min = forms.DecimalField(label=_("Value from"), required=False, min_value=0, max_digits=12)
-    value_max = forms.DecimalField(label=_("Value up to"), required=False, min_value=0, max_digits=12)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=ANY + list(settings.LANGUAGES), widget=_QuickSelect
+    )
+    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=ANY + Reason.choices, widget=_QuickSelect)
+    sla = forms.ChoiceField(
+        label=_("Deadline"), required=False, choices=ANY + list(SLA_LABELS.items()), widget=_QuickSelect
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=_QuickSelect)
+    value_min = forms.DecimalField(
+        label=_("Value from"), required=False, min_value=0, max_digits=12, widget=_QuickNumberInput
+    )
+    value_max = forms.DecimalField(
+        label=_("Value up to"), required=False, min_value=0, max_digits=12, widget=_QuickNumberInput
+    )
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
         required=False,
+        widget=_QuickSelect,
         coerce=int,
-        empty_value=50,
+        empty_value=selectors.QUEUE_DEFAULT_PAGE_SIZE,
         choices=[(n, n) for n in selectors.QUEUE_PAGE_SIZES],
     )
 
-    def __init__(self, *args, agents, **kwargs):
+    def __init__(self, *args, agents, regions, **kwargs):
         super().__init__(*args, **kwargs)
+        language = translation.get_language()
+        for name in _STATIC_CHOICES:
+            self.fields[name].choices = _translated_choices(self.base_fields[name], name, language)
+        self.fields["region"].choices = [*ANY, *regions]
         self.fields["assignee"].choices = [
             *ANY,
             ("none", _("Nobody")),
@@ -70,6 +143,7 @@ class QueueFilterForm(forms.Form):
             view=data.get("view") or "open",
             status=data.get("status") or "",
             kind=data.get("kind") or "",
+            region=data.get("region") or "",
             country=(data.get("country") or "").strip().upper(),
             language=data.get("language") or "",
             reason=data.get("reason") or "",
@@ -82,7 +156,7 @@ class QueueFilterForm(forms.Form):
 
     def page_size(self) -> int:
         self.is_valid()
-        return self.cleaned_data.get("per_page") or 50
+        return self.cleaned_data.get("per_page") or selectors.QUEUE_DEFAULT_PAGE_SIZE
 
 
 class _ListField(forms.Field):
@@ -100,9 +174,11 @@ class BulkForm(forms.Form):
         label=_("Or paste or scan RMA or tracking numbers, one per line"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=_QuickTextarea(attrs={"rows": 3}),
     )
-    assignee = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(
+        label=_("Assign to"), required=False, coerce=int, empty_value=None, widget=_QuickSelect
+    )
 
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)

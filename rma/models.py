@@ -1,16 +1,18 @@
 """Customers and orders as the shop knows them; return cases, their items, timeline, shipments, money."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from policies.models import ReturnPolicy
-from policies.taxonomy import Category, Reason
+from policies.taxonomy import Category, Reason, ReturnMethod
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type, 32**10 possible numbers.
 RMA_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -152,6 +154,10 @@ ESCALATABLE = [S.REQUESTED, S.NEEDS_INFO, S.APPROVED, S.LABEL_ISSUED, S.IN_TRANS
 SLA_DUE = models.Case(
     models.When(decided_at__isnull=True, then=models.F("decision_due_at")), default=models.F("refund_due_at")
 )
+# The queue's sort key: the running SLA clock, cases without one last (a far-future stand-in instead of
+# NULL, so a keyset page starts with one index range condition).
+NO_SLA_DUE = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+QUEUE_SORT = Coalesce(SLA_DUE, models.Value(NO_SLA_DUE), output_field=models.DateTimeField())
 
 
 def _settleable(case) -> bool:
@@ -184,6 +190,11 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     region_fallback = models.BooleanField(default=False)  # no region covers the country: the default was used
     needs_shipment = models.BooleanField(default=True)  # False for claims where nothing is sent back
     return_shipping_paid_by = models.CharField(max_length=12, blank=True)
+    return_method = models.CharField(
+        _("return method"), max_length=16, choices=ReturnMethod, default=ReturnMethod.MAIL_LABEL
+    )
+    # Kept back from the refund as quoted at filing (rma.services.quote): the customer's part of the label.
+    shipping_fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     auto_approved = models.BooleanField(default=False)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     info_request = models.TextField(_("information asked for"), blank=True)
@@ -222,7 +233,18 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             # The agent queue: open cases in SLA order, read page by page with a keyset (agent workspace).
-            models.Index(SLA_DUE, "id", name="case_queue_open_due", condition=Q(status__in=OPEN_STATUSES)),
+            # The trailing columns let the saved views and filters be checked inside the index.
+            models.Index(
+                QUEUE_SORT,
+                "id",
+                "status",
+                "assignee",
+                "kind",
+                "language",
+                "country",
+                name="case_queue_open_due",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
             # Load per agent (automatic assignment, supervisor view) and the "mine" view.
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             # Handling times over a recent period (supervisor view).
@@ -360,6 +382,8 @@ class ReturnItem(models.Model):
     deadline = models.DateField(null=True, blank=True)
     # The engine's decision at filing time, frozen: what the customer was told and why.
     decision = models.JSONField(default=dict)
+    # The policy's restocking fee for this item as quoted at filing; kept back from the refund.
+    restocking_fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["id"]

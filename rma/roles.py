@@ -16,8 +16,9 @@ _AGENT_PERMS = [
 ]
 ROLE_PERMISSIONS = {
     AGENT: _AGENT_PERMS,
-    SUPERVISOR: [*_AGENT_PERMS, "rma.supervise_case"],
+    SUPERVISOR: [*_AGENT_PERMS, "rma.supervise_case", "analytics.view_dashboard"],
     POLICY_ADMIN: [
+        "analytics.view_dashboard",
         "policies.view_region",
         "policies.add_region",
         "policies.change_region",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -22,8 +23,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from policies.models import Region, RegionCountry, ReturnPolicy
+
 from .models import (
+    NO_SLA_DUE,
     OPEN_STATUSES,
+    QUEUE_SORT,
     SLA_DUE,
     AgentProfile,
     CannedReply,
@@ -95,6 +100,15 @@ def _case_detail_qs(*, for_customer: bool = False):
     )
 
 
+def order_list_for_customer(*, customer: int):
+    """The signed-in customer's orders, newest first, with how many items each holds."""
+    return (
+        Order.objects.filter(customer_id=customer)
+        .annotate(item_count=Sum("lines__quantity"))
+        .order_by("-ordered_on", "-pk")
+    )
+
+
 def case_list_for_customer(*, customer: Customer):
     return ReturnCase.objects.filter(customer=customer).annotate(item_count=Count("items")).order_by("-created_at")
 
@@ -102,7 +116,22 @@ def case_list_for_customer(*, customer: Customer):
 QUEUE_VIEWS = ("open", "mine", "unassigned", "breaching_today", "escalated")
 SLA_STATES = ("breached", "due_today", "ok")
 QUEUE_PAGE_SIZES = (25, 50, 100)
+QUEUE_DEFAULT_PAGE_SIZE = 25
+# How long the shared view counts may lag behind (the list itself is always read fresh); the
+# workspace forgets them at once after its own changes (queue_view_counts_forget).
+QUEUE_COUNTS_TTL = 10
+_QUEUE_COUNTS_KEY = "rma:queue-view-counts"
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# What a queue row shows, read straight into dicts: no model instances, no columns the row does not need.
+_QUEUE_FIELDS = ("id", "rma_number", "status", "kind", "language", "country", "assignee_id")
+_QUEUE_RELATED = {
+    "assignee_username": F("assignee__username"),
+    "assignee_first_name": F("assignee__first_name"),
+    "assignee_last_name": F("assignee__last_name"),
+    "customer_name": F("customer__name"),
+    "customer_email": F("customer__email"),
+    "tracking_number": F("shipment__tracking_number"),
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +141,7 @@ class QueueFilters:
     view: str = "open"
     status: str = ""
     kind: str = ""
+    region: str = ""  # a region code: the cases whose return policy is that region's
     country: str = ""
     language: str = ""
     reason: str = ""
@@ -126,11 +156,11 @@ class QueueFilters:
 class QueueCursor:
     """Where a page ends, in the queue's sort order (SLA due time, then id): the next page starts after it."""
 
-    due: datetime.datetime | None
+    due: datetime.datetime
     id: int
 
     def encode(self) -> str:
-        due = "n" if self.due is None else str((self.due - _EPOCH) // datetime.timedelta(microseconds=1))
+        due = "n" if self.due == NO_SLA_DUE else str((self.due - _EPOCH) // datetime.timedelta(microseconds=1))
         return f"{due}.{self.id}"
 
     @classmethod
@@ -138,13 +168,16 @@ class QueueCursor:
         """The cursor in ``value``, or None when it is not one (a hand-edited URL starts from the top)."""
         due, _sep, pk = (value or "").partition(".")
         try:
-            return cls(None if due == "n" else _EPOCH + datetime.timedelta(microseconds=int(due)), int(pk))
+            return cls(NO_SLA_DUE if due == "n" else _EPOCH + datetime.timedelta(microseconds=int(due)), int(pk))
         except (ValueError, OverflowError):
             return None
 
 
 @dataclass(frozen=True)
 class QueuePage:
+    """One page of the queue. ``cases`` are dicts: the columns in ``_QUEUE_FIELDS`` and ``_QUEUE_RELATED``,
+    ``queue_sort``, ``sla_due`` (None while no clock runs), ``sla_state``, ``value``, ``currency``, ``item_count``."""
+
     cases: list
     next_cursor: QueueCursor | None
 
@@ -173,24 +206,38 @@ def _search(term: str):
 
 
 def _value_subquery():
-    items = ReturnItem.objects.filter(case=OuterRef("pk")).values("case")
+    items = ReturnItem.objects.filter(case=OuterRef("pk")).order_by().values("case")
     return Subquery(
         items.annotate(total=Sum(F("quantity") * F("order_line__unit_price"))).values("total")[:1],
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
 
 
+def _region_filter(code: str) -> Q:
+    """Cases whose return policy is the region's (frozen at filing); without a policy, by the case's country."""
+    policies = ReturnPolicy.objects.filter(region__code=code).values("id")
+    countries = RegionCountry.objects.filter(region__code=code).values("country")
+    return Q(policy__in=policies) | Q(policy__isnull=True, country__in=countries)
+
+
+def queue_regions() -> list[tuple[str, str]]:
+    """The regions an agent may filter the queue by, as (code, name)."""
+    return list(Region.objects.order_by("code").values_list("code", "name"))
+
+
 def case_list_for_queue(
-    *, filters: QueueFilters, user, after: QueueCursor | None = None, limit: int = 50, now=None
+    *, filters: QueueFilters, user, after: QueueCursor | None = None, limit: int = QUEUE_DEFAULT_PAGE_SIZE, now=None
 ) -> QueuePage:
     """One page of the agent queue in SLA order (the running clock first, cases without one last).
 
-    Keyset pagination: the page starts after ``after``, never with an OFFSET, so page 1,000 costs what
-    page 1 costs. One query whatever ``limit`` is; the open-case partial index serves the default view.
+    Keyset pagination: the page starts after ``after`` with one range condition on the queue index
+    (``case_queue_open_due``), never with an OFFSET, so page 1,000 costs what page 1 costs. The saved
+    views and the common filters are columns of that index, checked without reading the table.
+    One query whatever ``limit`` is.
     """
     now = now or timezone.now()
     end_of_today = _end_of_today(now)
-    qs = ReturnCase.objects.annotate(sla_due=SLA_DUE)
+    qs = ReturnCase.objects.annotate(queue_sort=QUEUE_SORT)
     if filters.status:
         qs = qs.filter(status=filters.status)
     elif not filters.q:
@@ -203,51 +250,53 @@ def case_list_for_queue(
     elif filters.view == "unassigned":
         qs = qs.filter(assignee__isnull=True)
     elif filters.view == "breaching_today":
-        qs = qs.filter(sla_due__lt=end_of_today)
+        qs = qs.filter(queue_sort__lt=end_of_today)
     elif filters.view == "escalated":
         qs = qs.filter(status=CaseStatus.ESCALATED)
 
     for field in ("kind", "country", "language"):
         if getattr(filters, field):
             qs = qs.filter(**{field: getattr(filters, field)})
+    if filters.region:
+        qs = qs.filter(_region_filter(filters.region))
     if filters.reason:
         qs = qs.filter(Exists(ReturnItem.objects.filter(case=OuterRef("pk"), reason=filters.reason)))
+    # SLA states as ranges of the sort key (no clock sorts as the far future: always on time).
     if filters.sla == "breached":
-        qs = qs.filter(sla_due__lt=now)
+        qs = qs.filter(queue_sort__lt=now)
     elif filters.sla == "due_today":
-        qs = qs.filter(sla_due__gte=now, sla_due__lt=end_of_today)
+        qs = qs.filter(queue_sort__gte=now, queue_sort__lt=end_of_today)
     elif filters.sla == "ok":
-        qs = qs.filter(Q(sla_due__gte=end_of_today) | Q(sla_due__isnull=True))
+        qs = qs.filter(queue_sort__gte=end_of_today)
     if filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
         qs = qs.filter(assignee_id=filters.assignee)
-    qs = qs.annotate(
-        value=_value_subquery(),
-        value_currency=Subquery(
-            ReturnItem.objects.filter(case=OuterRef("pk")).values("order_line__order__currency")[:1]
-        ),
-        item_count=Subquery(
-            ReturnItem.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("id")).values("n")[:1]
-        ),
-    )
+    qs = qs.annotate(value=_value_subquery())
     if filters.value_min is not None:
         qs = qs.filter(value__gte=filters.value_min)
     if filters.value_max is not None:
         qs = qs.filter(value__lte=filters.value_max)
 
     if after is not None:
-        if after.due is None:
-            qs = qs.filter(sla_due__isnull=True, id__gt=after.id)
-        else:
-            qs = qs.filter(Q(sla_due__gt=after.due) | Q(sla_due=after.due, id__gt=after.id) | Q(sla_due__isnull=True))
-    qs = qs.select_related("customer", "assignee", "shipment").order_by(F("sla_due").asc(nulls_last=True), "id")
-    rows = list(qs[: limit + 1])
+        qs = qs.filter(Q(queue_sort__gt=after.due) | Q(id__gt=after.id), queue_sort__gte=after.due)
+    items = ReturnItem.objects.filter(case=OuterRef("pk")).order_by()
+    qs = qs.annotate(
+        currency=Subquery(items.values("order_line__order__currency")[:1]),
+        item_count=Subquery(items.values("case").annotate(n=Count("id")).values("n")[:1]),
+    )
+    rows = list(
+        qs.order_by("queue_sort", "id").values(
+            *_QUEUE_FIELDS, "queue_sort", "value", "currency", "item_count", **_QUEUE_RELATED
+        )[: limit + 1]
+    )
     cases, more = rows[:limit], len(rows) > limit
     for case in cases:
-        case.sla_state = sla_state(case.sla_due, now=now, end_of_today=end_of_today)
+        due = case["queue_sort"]
+        case["sla_due"] = None if due == NO_SLA_DUE else due
+        case["sla_state"] = sla_state(case["sla_due"], now=now, end_of_today=end_of_today)
     last = cases[-1] if cases else None
-    return QueuePage(cases=cases, next_cursor=QueueCursor(last.sla_due, last.id) if more and last else None)
+    return QueuePage(cases=cases, next_cursor=QueueCursor(last["queue_sort"], last["id"]) if more and last else None)
 
 
 def sla_state(due, *, now, end_of_today) -> str:
@@ -257,19 +306,32 @@ def sla_state(due, *, now, end_of_today) -> str:
 
 
 def queue_view_counts(*, user, now=None) -> dict[str, int]:
-    """How many open cases each saved view holds, in one query."""
+    """How many open cases each saved view holds.
+
+    The agent's own count is read live (an index-only count on ``case_assignee_status``); the team-wide
+    counts walk every open case, so they are shared for ``QUEUE_COUNTS_TTL`` seconds between requests
+    and dropped at once after changes made in the workspace.
+    """
     now = now or timezone.now()
-    return (
-        ReturnCase.objects.filter(status__in=OPEN_STATUSES)
-        .annotate(sla_due=SLA_DUE)
-        .aggregate(
+    end_of_today = _end_of_today(now)
+    open_cases = ReturnCase.objects.filter(status__in=OPEN_STATUSES)
+    cached = cache.get(_QUEUE_COUNTS_KEY)
+    if cached and cached[0] == end_of_today:
+        shared = cached[1]
+    else:
+        shared = open_cases.annotate(queue_sort=QUEUE_SORT).aggregate(
             open=Count("id"),
-            mine=Count("id", filter=Q(assignee=user)),
             unassigned=Count("id", filter=Q(assignee__isnull=True)),
-            breaching_today=Count("id", filter=Q(sla_due__lt=_end_of_today(now))),
+            breaching_today=Count("id", filter=Q(queue_sort__lt=end_of_today)),
             escalated=Count("id", filter=Q(status=CaseStatus.ESCALATED)),
         )
-    )
+        cache.set(_QUEUE_COUNTS_KEY, (end_of_today, shared), QUEUE_COUNTS_TTL)
+    return {**shared, "mine": open_cases.filter(assignee=user).count()}
+
+
+def queue_view_counts_forget() -> None:
+    """Drop the shared view counts, after a change made in the workspace, so the next page counts afresh."""
+    cache.delete(_QUEUE_COUNTS_KEY)
 
 
 def agent_users():

@@ -1,7 +1,7 @@
 """URLs of the agent workspace."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .views import agent
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", agent.queue, name="queue"),
     path("bulk/", agent.queue_bulk, name="queue_bulk"),
     path("supervisor/", agent.supervisor, name="supervisor"),
+    path("analytics/", include("rma.analytics.urls")),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
     path("cases/<str:rma_number>/files/<str:kind>/<int:pk>/", agent.case_file, name="case_file"),

@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("", portal.lookup, name="lookup"),
     path("verify/", portal.verify, name="verify"),
+    path("sign-out/", portal.sign_out, name="sign_out"),
     path("verify/<str:token>/", portal.verify_link, name="verify_link"),
     path("orders/<str:number>/return/", portal.order_return, name="order_return"),
     path("cases/<str:rma_number>/", portal.case_detail, name="case_detail"),

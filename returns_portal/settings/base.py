@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "returns_portal",
     "policies",
     "rma",
+    "rma.analytics",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ROUTES = {
     "rma.tasks.label_render": {"queue": "documents"},
     "rma.tasks.notification_send": {"queue": "notifications"},
+    "rma.analytics.tasks.analytics_refresh": {"queue": "sweeps"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -166,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
     "policies-publish-due": {
         "task": "policies.tasks.policies_publish_due",
         "schedule": 60 * 60,
+        "options": {"queue": "sweeps"},
+    },
+    "analytics-refresh": {
+        "task": "rma.analytics.tasks.analytics_refresh",
+        "schedule": 5 * 60,
         "options": {"queue": "sweeps"},
     },
 }

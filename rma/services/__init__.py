@@ -7,6 +7,7 @@ from .access import AccessDenied, lookup_code_issue, lookup_code_verify, lookup_
 from .assignment import agent_pick, can_work_cases, case_assign, case_auto_assign, case_claim
 from .bulk import BULK_PERMISSIONS, BulkResult, cases_bulk, references_parse
 from .cases import (
+    PROBLEM_REASONS,
     ItemRequest,
     case_approve,
     case_cancel,
@@ -45,11 +46,13 @@ from .money import (
     case_replace,
     compensation_grant,
     exchange_charge,
+    fees_total,
     goodwill_limit,
     refund_pay,
     refundable_total,
     store_credit_balance,
 )
+from .quote import Quote, methods_offered, quote_build, quote_for_case
 from .sla import sla_sweep
 from .tracking import WebhookRejected, tracking_event_record, webhook_signature, webhook_verify
 from .withdrawal import withdrawal_applies, withdrawal_statement_text, withdrawal_submit
@@ -71,6 +74,12 @@ AGENT_ACTIONS = {
 
 __all__ = [
     "AGENT_ACTIONS",
+    "PROBLEM_REASONS",
+    "Quote",
+    "fees_total",
+    "methods_offered",
+    "quote_build",
+    "quote_for_case",
     "BULK_PERMISSIONS",
     "BulkResult",
     "agent_pick",

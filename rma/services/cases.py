@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from policies import selectors as policy_selectors
 from policies.rules import Claim, evaluate
-from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason, ReturnMethod
 
 from .. import adapters, documents, notifications
 from ..models import (
@@ -28,7 +28,7 @@ from ..models import (
     ReturnItemPhoto,
     Shipment,
 )
-from . import sla
+from . import quote, sla
 from .assignment import case_auto_assign
 from .errors import CaseInvalid, CasePermissionDenied
 from .workflow import event_add, not_allowed, transition_run
@@ -165,8 +165,13 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
     return policy, decision
 
 
-def case_open(*, customer: Customer, items: list[ItemRequest], language: str) -> ReturnCase:
-    """File a case for a customer. Approves it at once when every item may be and the policy allows."""
+def case_open(
+    *, customer: Customer, items: list[ItemRequest], language: str, return_method: str = ReturnMethod.MAIL_LABEL
+) -> ReturnCase:
+    """File a case for a customer. Approves it at once when every item may be and the policy allows.
+
+    The fees of the quote the customer saw (``rma.services.quote``) are frozen on the case and its items.
+    """
     if not items:
         raise CaseInvalid(_("Choose at least one item to return."))
     if len({i.order_line.order.currency for i in items}) > 1:
@@ -180,6 +185,15 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
             (request, *_check_item(customer, request, context=context, previous_returns=previous)) for request in items
         ]
         policy = checked[0][1]
+        decisions = [d for _r, _p, d in checked]
+        if return_method not in quote.methods_offered(decisions):
+            raise CaseInvalid(_("This way of sending the item back is not offered for these items."))
+        quoted = quote.quote_build(
+            currency=items[0].order_line.order.currency,
+            lines=[(r.order_line.name, r.quantity, r.order_line.unit_price, r.resolution, d) for r, _p, d in checked],
+            method=return_method, policy=policy, today=timezone.localdate(),
+        )  # fmt: skip
+        needs_shipment = _needs_shipment(items)
         case = ReturnCase(
             customer=customer,
             kind=case_kind_for(items),
@@ -187,17 +201,16 @@ def case_open(*, customer: Customer, items: list[ItemRequest], language: str) ->
             country=customer.country,
             policy=policy,
             region_fallback=context.fallback,
-            needs_shipment=_needs_shipment(items),
-            return_shipping_paid_by=(
-                "merchant"
-                if any(d.return_shipping_paid_by == "merchant" for _r, _p, d in checked)
-                else ("shared" if any(d.return_shipping_paid_by == "shared" for _r, _p, d in checked) else "customer")
-            ),
+            needs_shipment=needs_shipment,
+            return_shipping_paid_by=quoted.shipping_paid_by,
+            return_method=return_method,
+            shipping_fee=quoted.shipping_fee if needs_shipment else 0,
         )
         case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
         case.save()
-        for request, _policy, decision in checked:
+        for (request, _policy, decision), line in zip(checked, quoted.lines, strict=True):
             item = ReturnItem.objects.create(
+                restocking_fee=line.restocking_fee,
                 case=case,
                 order_line=request.order_line,
                 quantity=request.quantity,

@@ -49,9 +49,18 @@ def refunded_total(case: ReturnCase, *, goodwill: bool | None = None) -> Decimal
     return qs.aggregate(t=Sum("amount"))["t"] or Decimal(0)
 
 
+def fees_total(case: ReturnCase) -> Decimal:
+    """The fees quoted at filing (rma.services.quote): restocking fees and the customer's part of the label."""
+    restocking = case.items.aggregate(t=Sum("restocking_fee"))["t"] or Decimal(0)
+    return restocking + case.shipping_fee
+
+
 def amount_due(case: ReturnCase) -> Decimal:
-    """What the shop owes now: an accepted offer, or the items less any deductions."""
-    base = case.offer_amount if case.offer_amount is not None else refundable_total(case) - deductions_total(case)
+    """What the shop owes now: an accepted offer, or the items less the quoted fees and any deductions."""
+    if case.offer_amount is not None:
+        base = case.offer_amount
+    else:
+        base = refundable_total(case) - fees_total(case) - deductions_total(case)
     credited = StoreCreditEntry.objects.filter(case=case, kind=StoreCreditEntry.Kind.CREDIT).aggregate(t=Sum("amount"))[
         "t"
     ] or Decimal(0)

@@ -1,14 +1,22 @@
 """The agent workspace: the case queue and one page per case with the actions allowed now."""
 
+from urllib.parse import quote
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from babel.dates import format_timedelta
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from returns_portal.formatting import babel_locale
@@ -24,7 +32,7 @@ from ..forms_agent import (
     MessageForm,
     QueueFilterForm,
 )
-from ..models import CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
+from ..models import CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 
 ACTION_LABELS = {
     "approve": pgettext_lazy("action", "Approve"),
@@ -84,10 +92,75 @@ def _bulk_buttons(user) -> list[dict]:
     ]
 
 
+class _PageFormat:
+    """Babel formatting for one page of rows, in the active language: the locale and its patterns are
+    looked up once per page, and each distinct day and amount is formatted once (the output is that of
+    ``ldatetime`` and ``money``, which do those lookups for every value)."""
+
+    def __init__(self):
+        self.locale = Locale.parse(babel_locale())
+        self.glue = babel_dates.get_datetime_format("short", locale=self.locale).replace("'", "")
+        self.date_pattern = babel_dates.get_date_format("short", locale=self.locale)
+        self.time_pattern = babel_dates.get_time_format("short", locale=self.locale)
+        self.days, self.amounts = {}, {}
+
+    def datetime(self, value) -> str:
+        value = timezone.localtime(value)
+        day = value.date()
+        date = self.days.get(day)
+        if date is None:
+            date = self.days[day] = self.date_pattern.apply(day, self.locale)
+        time = self.time_pattern.apply(value.timetz(), self.locale, reference_date=day)
+        return self.glue.replace("{0}", time).replace("{1}", date)
+
+    def money(self, amount, currency) -> str:
+        key = (amount, currency)  # shops sell many items at the same few prices
+        if key not in self.amounts:
+            self.amounts[key] = babel_numbers.format_currency(amount, currency, locale=self.locale)
+        return self.amounts[key]
+
+
+def _queue_rows(cases) -> list[dict]:
+    """The page's rows with their display values worked out once per page, so the row template only prints."""
+    fmt = _PageFormat()
+    kinds, statuses = dict(CaseKind.choices), dict(CaseStatus.choices)
+    languages = dict(settings.LANGUAGES)
+    labels = {}  # lazy labels translated once per page, not once per row
+
+    def label(choices, value):
+        key = (id(choices), value)
+        if key not in labels:
+            labels[key] = str(choices.get(value, value))
+        return labels[key]
+
+    items = {}
+    sla_labels = {state: str(SLA_LABELS[state]) for state in ("breached", "due_today")}  # "ok" needs no flag
+    select = _("Select %(rma)s")
+    url = reverse("agent:case_detail", args=["RMA"]).removesuffix("RMA/")  # reversed once, not once a row
+    for case in cases:
+        count = case["item_count"] or 0
+        if count not in items:
+            items[count] = ngettext("%(counter)s item", "%(counter)s items", count) % {"counter": count}
+        first, last = case["assignee_first_name"], case["assignee_last_name"]
+        case.update(
+            url=f"{url}{quote(case['rma_number'], safe='')}/",
+            select_label=select % {"rma": case["rma_number"]},
+            language_label=label(languages, case["language"]),
+            kind_label=label(kinds, case["kind"]),
+            status_label=label(statuses, case["status"]),
+            items_label=items[count],
+            value_display=fmt.money(case["value"], case["currency"]) if case["value"] is not None else "",
+            assignee_name=(f"{first} {last}".strip() or case["assignee_username"]) if case["assignee_id"] else "",
+            sla_due_display=fmt.datetime(case["sla_due"]) if case["sla_due"] else "",
+            sla_label=sla_labels.get(case["sla_state"], ""),
+        )
+    return cases
+
+
 def _queue_context(request, *, bulk_form=None) -> dict:
-    agents = selectors.agent_users()
-    len(agents)  # evaluated once, shared by the filter and the bulk forms
-    form = QueueFilterForm(request.GET, agents=agents)
+    # Read once, shared by the filter and the bulk forms; the pickers need names only.
+    agents = list(selectors.agent_users().only("id", "username", "first_name", "last_name"))
+    form = QueueFilterForm(request.GET, agents=agents, regions=selectors.queue_regions())
     filters, per_page = form.filters(), form.page_size()
     after = selectors.QueueCursor.decode(request.GET.get("after", ""))
     page = selectors.case_list_for_queue(filters=filters, user=request.user, after=after, limit=per_page)
@@ -108,9 +181,9 @@ def _queue_context(request, *, bulk_form=None) -> dict:
         "form": form,
         "filters": filters,
         "page": page,
-        "cases": page.cases,
+        "cases": _queue_rows(page.cases),
         "tabs": tabs,
-        "sla_labels": SLA_LABELS,
+        "nobody": _("Nobody"),
         "next_url": "?" + urlencode({**here, "after": page.next_cursor.encode()}) if page.next_cursor else "",
         "first_url": "?" + urlencode(here) if after is not None else "",
         "bulk_form": bulk_form or BulkForm(agents=agents),
@@ -149,6 +222,7 @@ def queue_bulk(request):
     except services.CaseError as exc:
         form.add_error(None, str(exc))
         return render(request, "rma/agent/queue.html", _queue_context(request, bulk_form=form), status=400)
+    selectors.queue_view_counts_forget()
     return render(request, "rma/agent/bulk_result.html", {"result": result, "label": BULK_LABELS.get(action, action)})
 
 
@@ -372,6 +446,7 @@ def case_action(request, rma_number):
         return _render_case(request, _get_case(rma_number), status=400)
     if bad_forms:
         return _render_case(request, case, forms=bad_forms, status=400)
+    selectors.queue_view_counts_forget()
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("agent:case_detail", rma_number=rma_number)
 

@@ -102,10 +102,9 @@ class LineView:
         return render_step(self.fault.summary)
 
 
-def _line_views(order, country: str) -> list[LineView]:
+def _line_views(order, country: str, context) -> list[LineView]:
     today = timezone.localdate()
     # One policy context and one count of earlier returns for the page, not one per line and reason.
-    context = policy_selectors.policy_context(country=country)
     previous = services.customer_previous_returns(order.customer_id)
     views = []
     for line in order.lines.all():
@@ -155,11 +154,20 @@ def lookup(request):
                         request, _("Demo mode: the code sent by email is %(code)s.") % {"code": lookup.plain_code}
                     )
                 return redirect("portal:verify")
-    cases = []
+    cases = orders = []
     customer_id = _customer_id(request)
     if customer_id:
         cases = selectors.case_list_for_customer(customer=customer_id)
-    return render(request, "rma/portal/lookup.html", {"form": form, "cases": cases})
+        orders = selectors.order_list_for_customer(customer=customer_id)
+    return render(request, "rma/portal/lookup.html", {"form": form, "cases": cases, "orders": orders})
+
+
+@require_POST
+def sign_out(request):
+    """Forget the customer on this browser (a shared computer)."""
+    request.session.flush()
+    messages.info(request, _("You are signed out."))
+    return redirect("portal:lookup")
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,10 +208,27 @@ def order_return(request, number):
         messages.info(request, _("Please enter your order number and email address first."))
         return redirect("portal:lookup")
     country = order.customer.country
-    lines = _line_views(order, country)
+    context = policy_selectors.policy_context(country=country)
+    lines = _line_views(order, country, context)
     returnable = [line for line in lines if line.can_return]
-    form = ReturnRequestForm(request.POST or None, request.FILES or None, lines=returnable)
+    methods = services.methods_offered([d for line in returnable for d in (line.change_of_mind, line.fault)])
+    review = "review" in request.POST
+    form = ReturnRequestForm(
+        request.POST or None, request.FILES or None, lines=returnable, methods=methods, review=review
+    )
+    quote = None
     if request.method == "POST" and form.is_valid():
+        quote = services.quote_build(
+            currency=order.currency,
+            lines=[
+                (line.line.name, qty, line.line.unit_price, resolution, line.decisions[reason])
+                for line, qty, reason, resolution, *_rest in form.cleaned_data["chosen"]
+            ],
+            method=form.cleaned_data["return_method"],
+            policy=context.policy,
+            today=timezone.localdate(),
+        )
+    if request.method == "POST" and form.is_valid() and not review:
         items = [
             services.ItemRequest(
                 order_line=line.line,
@@ -217,18 +242,27 @@ def order_return(request, number):
             for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
         ]
         try:
-            case = services.case_open(customer=order.customer, items=items, language=request.LANGUAGE_CODE)
+            case = services.case_open(
+                customer=order.customer, items=items, language=request.LANGUAGE_CODE,
+                return_method=form.cleaned_data["return_method"],
+            )  # fmt: skip
         except services.CaseInvalid as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
             return redirect("portal:case_detail", rma_number=case.rma_number)
+    template = "rma/portal/order_return.html"
+    if request.htmx and review:
+        template += "#return-summary"  # the summary alone, refreshed as the customer changes the form
     return render(
         request,
-        "rma/portal/order_return.html",
+        template,
         {
             "order": order,
             "form": form,
+            "quote": quote,
+            "region": context.region,
+            "return_center": policy_selectors.return_center_for_country(country=country),
             "returnable": returnable,
             "not_returnable": [line for line in lines if not line.can_return],
         },
@@ -284,6 +318,8 @@ def _render_case(request, case, *, info_form=None, survey_form=None, message_for
             "exchange_order": getattr(case, "exchange_order", None),
             "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
             "dropoff_qr": _dropoff_qr(case),
+            "quote": services.quote_for_case(case),
+            "return_center": policy_selectors.return_center_for_country(country=case.country),
             "can_cancel": case.status in BEFORE_SHIPPING,
             "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
             "thread": [m for m in case.messages.all() if not m.internal],

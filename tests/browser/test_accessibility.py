@@ -49,4 +49,7 @@ def test_portal_pages_have_no_serious_accessibility_violations(live_server, new_
     found["withdraw"] = violations(page)
     page.goto(f"{live_server.url}/{language}/preferences/")
     found["preferences"] = violations(page)
+    page.goto(f"{live_server.url}/{language}/policies/{eu_policy.region.code}/faq/")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # check the answers too
+    found["faq"] = violations(page)
     assert {name: v for name, v in found.items() if v} == {}

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_find_an_order_and_file_a_return(live_server, new_page, eu_policy, language):
     order = OrderFactory(customer__email=f"smoke-{language}@example.com")
     line = OrderLineFactory(order=order, name="Jacket", quantity=1, unit_price="1234.50")
-    page = new_page(locale="en-US", viewport={"width": 390, "height": 844})  # a phone
+    page = new_page(locale="en-US", viewport={"width": 360, "height": 780})  # a small phone
     page.goto(f"{live_server.url}/{language}/")
     html = page.locator("html")
     assert html.get_attribute("lang") == language
@@ -28,12 +28,16 @@ def test_find_an_order_and_file_a_return(live_server, new_page, eu_policy, langu
     page.locator(".card form button[type=submit]").click()
     page.wait_for_url(f"**/{language}/orders/{order.number}/return/")
     # Nothing overflows the phone's width.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.fill(f"#id_qty_{line.id}", "1")
     page.select_option(f"#id_reason_{line.id}", "too_small")
     screenshot(page, f"smoke-{language}-order")
-    page.locator("form.card button[type=submit]").click()
+    page.locator("form.card button[type=submit]:not([name])").click()
     page.wait_for_url("**/cases/*/")
     case = ReturnCase.objects.get()
     assert case.language == language and case.rma_number in page.content()
+    wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > 361).slice(0, 5)
+        .map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
     screenshot(page, f"smoke-{language}-case")

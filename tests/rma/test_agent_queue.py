@@ -5,13 +5,25 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 
+from returns_portal.formatting import format_datetime, format_money
 from rma import selectors
-from rma.models import ReturnCase, ReturnItem, Shipment
+from rma.models import NO_SLA_DUE, ReturnCase, ReturnItem, Shipment
+from rma.views.agent import _PageFormat
+from tests.policies.factories import RegionCountryFactory, RegionFactory, ReturnPolicyFactory
 from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_view_counts():
+    """The shared view counts live in the cache for a few seconds: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_case(
@@ -27,6 +39,7 @@ def make_case(
     decided=False,
     refund_due_in_hours=None,
     order_number=None,
+    policy=None,
 ):
     """A case written straight to the database (the queue reads; filing is tested elsewhere)."""
     now = timezone.now()
@@ -41,6 +54,7 @@ def make_case(
         decision_due_at=now + datetime.timedelta(hours=due_in_hours),
         decided_at=now if decided else None,
         refund_due_at=now + datetime.timedelta(hours=refund_due_in_hours) if refund_due_in_hours is not None else None,
+        policy=policy,
     )
     ReturnItem.objects.create(case=case, order_line=line, quantity=1, reason=reason, eligible=True)
     return case
@@ -78,17 +92,41 @@ def test_keyset_pages_cover_every_case_once_without_offset(client, agent, django
 
 
 def test_queries_per_page_do_not_grow_with_the_page_size(client, agent, django_assert_num_queries):
-    for h in range(30):
-        case = make_case(due_in_hours=h)
+    for h in range(120):
+        case = make_case(due_in_hours=h, assignee=agent if h % 3 else None)
         if h % 2:
             Shipment.objects.create(case=case, carrier="Demo", tracking_number=f"TRK{h:04d}")
     client.force_login(agent)
-    client.get("/agent/")  # warm up the session and content types
-    with django_assert_num_queries(7) as small:
+    client.get("/agent/")  # warm up the session, content types and the shared view counts
+    # Session, user, the user's and the groups' permissions, agents, regions, the page, the agent's own count.
+    with django_assert_num_queries(8) as small:
         assert len(numbers(client.get("/agent/?per_page=25"))) == 25
-    with django_assert_num_queries(7) as large:
-        assert len(numbers(client.get("/agent/?per_page=100"))) == 30
+    with django_assert_num_queries(8) as large:
+        assert len(numbers(client.get("/agent/?per_page=100"))) == 100
     assert len(small.captured_queries) == len(large.captured_queries)
+    # A filtered, later page costs the same.
+    page2 = client.get("/agent/?per_page=25").content.decode()
+    next_url = re.search(r'href="(\?[^"]*after=[^"]+)"', page2).group(1).replace("&amp;", "&")
+    with django_assert_num_queries(8):
+        assert len(numbers(client.get("/agent/" + next_url + "&kind=return&sla=ok&view=unassigned"))) == 25
+    with django_assert_num_queries(8):
+        assert len(numbers(client.get("/agent/" + next_url))) == 25
+
+
+def test_default_page_size_is_25_and_rows_show_what_an_agent_needs(client, agent, supervisor):
+    cases = [make_case(due_in_hours=h, assignee=supervisor, price="1234.50") for h in range(30)]
+    Shipment.objects.create(case=cases[0], carrier="Demo", tracking_number="TRK-FIRST")
+    supervisor.first_name, supervisor.last_name = "Ada", "Lovelace"
+    supervisor.save()
+    client.force_login(agent)
+    body = client.get("/agent/").content.decode()
+    assert numbers(client.get("/agent/")) == [c.rma_number for c in cases[:25]]
+    first = cases[0]
+    for shown in (
+        first.rma_number, "TRK-FIRST", first.customer.name, first.customer.email, "IT", "English", "Return",
+        "1 item", "€1,234.50", "Ada Lovelace", "Requested", f'aria-label="Select {first.rma_number}"',
+    ):  # fmt: skip
+        assert shown in body, shown
 
 
 def test_saved_views_with_counts(client, agent, supervisor):
@@ -127,6 +165,57 @@ def test_filters(client, agent):
     assert numbers(client.get("/agent/?value_min=lots&country=IT")) == [it.rma_number]
 
 
+def test_region_filter_follows_the_policy_and_otherwise_the_country(client, agent):
+    eu = RegionFactory(code="EU", name="European Union")
+    uk = RegionFactory(code="UK", name="United Kingdom")
+    RegionCountryFactory(region=eu, country="IT")
+    RegionCountryFactory(region=uk, country="GB")
+    eu_policy, uk_policy = ReturnPolicyFactory(region=eu), ReturnPolicyFactory(region=uk)
+    italian = make_case(country="IT", policy=eu_policy)
+    british = make_case(country="GB", policy=uk_policy)
+    # No region covers Switzerland: filed under the default region's (EU) policy, it is an EU case.
+    swiss = make_case(country="CH", policy=eu_policy)
+    unfiled_italian = make_case(country="IT")  # no policy recorded: its country decides
+    client.force_login(agent)
+    page = client.get("/agent/").content.decode()
+    assert '<option value="EU">European Union</option>' in page and '<option value="UK">' in page
+    expected = [italian.rma_number, swiss.rma_number, unfiled_italian.rma_number]
+    assert numbers(client.get("/agent/?region=EU")) == expected
+    assert numbers(client.get("/agent/?region=UK")) == [british.rma_number]
+    assert numbers(client.get("/agent/?region=EU&country=CH")) == [swiss.rma_number]
+    # An unknown region is ignored like any invalid filter value.
+    assert len(numbers(client.get("/agent/?region=XX"))) == 4
+
+
+def test_team_counts_are_shared_briefly_and_recounted_after_a_workspace_change(client, agent):
+    make_case()
+    client.force_login(agent)
+
+    def counts():
+        page = client.get("/agent/").content.decode()
+        return dict(re.findall(r'view=(\w+)"[^>]*>[^<]*<span class="count">(\d+)</span>', page))
+
+    assert counts()["open"] == "1"
+    second = make_case()  # filed elsewhere (the portal): the shared counts may lag for a few seconds
+    assert counts() == {"open": "1", "mine": "0", "unassigned": "1", "breaching_today": "0", "escalated": "0"}
+    client.post(f"/agent/cases/{second.rma_number}/action/", {"action": "claim"})
+    # The agent's own change drops the shared counts; the agent's own count is always read live.
+    assert counts() == {"open": "2", "mine": "1", "unassigned": "1", "breaching_today": "0", "escalated": "0"}
+
+
+@pytest.mark.parametrize("language", ["en", "it", "de", "fr", "ro", "es", "ja", "zh-hans", "ar"])
+def test_page_formatting_matches_the_project_filters(language):
+    moments = [timezone.now() + datetime.timedelta(hours=h, minutes=7 * h) for h in range(-30, 30, 7)]
+    amounts = [Decimal("0.50"), Decimal("19.99"), Decimal("1234.50"), Decimal("1000000")]
+    with translation.override(language):
+        fmt = _PageFormat()
+        for moment in moments:
+            assert fmt.datetime(moment) == format_datetime(moment, "short")
+        for amount in amounts:
+            for currency in ("EUR", "JPY", "USD"):
+                assert fmt.money(amount, currency) == format_money(amount, currency)
+
+
 def test_search_by_rma_order_email_or_tracking_number_also_finds_closed_cases(client, agent):
     case = make_case(order_number="SHOP-7781")
     closed = make_case(status="closed")
@@ -156,7 +245,9 @@ def test_cursor_round_trip_and_a_broken_cursor_starts_from_the_top(client, agent
     now = timezone.now()
     cursor = selectors.QueueCursor(now, 42)
     assert selectors.QueueCursor.decode(cursor.encode()) == cursor
-    assert selectors.QueueCursor.decode(selectors.QueueCursor(None, 7).encode()) == selectors.QueueCursor(None, 7)
+    # Cases without a running clock sort last, as if due at the end of time.
+    no_clock = selectors.QueueCursor(NO_SLA_DUE, 7)
+    assert no_clock.encode() == "n.7" and selectors.QueueCursor.decode("n.7") == no_clock
     assert selectors.QueueCursor.decode("garbage") is None
     case = make_case()
     client.force_login(agent)

@@ -272,3 +272,19 @@ def test_withdrawal_with_unknown_details_reveals_nothing(client, order):
     done = client.post("/en/withdraw/confirm/")
     assert done.status_code == 200 and "If the details match an order" in done.content.decode()
     assert not mail.outbox
+
+
+def test_a_signed_in_customer_sees_all_their_orders_and_can_sign_out(client, order):
+    other_order_same_customer = OrderFactory(customer=order.customer)
+    OrderLineFactory(order=other_order_same_customer, quantity=3)
+    stranger = OrderFactory()
+    lookup(client, order)
+    page = client.get("/en/").content.decode()
+    assert "Your orders" in page
+    assert order.number in page and other_order_same_customer.number in page
+    assert stranger.number not in page  # never another customer's data
+    assert f"/en/orders/{other_order_same_customer.number}/return/" in page
+    response = client.post("/en/sign-out/")
+    assert response.status_code == 302
+    assert order.number not in client.get("/en/").content.decode()
+    assert client.get(f"/en/orders/{order.number}/return/").status_code == 302  # back to the lookup

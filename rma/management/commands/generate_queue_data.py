@@ -1,7 +1,8 @@
 """manage.py generate_queue_data: a large, realistic case load for the agent queue benchmark (never for real data).
 
 Writes customers, orders, order lines, cases (about 8% open, the rest closed), one item per case, timeline
-events and a team of agents. PostgreSQL gets COPY; other databases get bulk_create in batches.
+events and a team of agents. PostgreSQL gets COPY (the events: INSERT ... SELECT, written by the server);
+other databases get bulk_create in batches.
 """
 
 import datetime
@@ -120,21 +121,46 @@ class Command(BaseCommand):
         written += self._flush(pending)
         self.stdout.write(f"{written} cases, with orders, lines and items")
 
-        def event_rows():
-            for i in range(cases):
-                base = now - datetime.timedelta(minutes=rng.randint(0, 730 * 24 * 60))
-                for n in range(events_per_case):
-                    yield {"id": first[CaseEvent] + i * events_per_case + n, "case_id": first[ReturnCase] + i,
-                           "kind": EVENT_KINDS[n % len(EVENT_KINDS)], "actor_role": "system",
-                           "created_at": base + datetime.timedelta(hours=n)}  # fmt: skip
+        if connection.vendor == "postgresql":
+            self._events_in_sql(first[ReturnCase], cases, events_per_case, seed)
+        else:
 
-        self._write(CaseEvent, event_rows())
+            def event_rows():
+                for i in range(cases):
+                    base = now - datetime.timedelta(minutes=rng.randint(0, 730 * 24 * 60))
+                    for n in range(events_per_case):
+                        yield {"id": first[CaseEvent] + i * events_per_case + n, "case_id": first[ReturnCase] + i,
+                               "kind": EVENT_KINDS[n % len(EVENT_KINDS)], "actor_role": "system",
+                               "created_at": base + datetime.timedelta(hours=n)}  # fmt: skip
+
+            self._write(CaseEvent, event_rows())
         self.stdout.write(f"{cases * events_per_case} events")
         if connection.vendor == "postgresql":
             self._reset_sequences()
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # Fresh statistics and visibility map, as autovacuum leaves a live database.
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS("Done."))
+
+    @staticmethod
+    def _events_in_sql(first_case: int, cases: int, per_case: int, seed: int) -> None:
+        """The timeline events, written by the database itself: ten million rows in about a minute,
+        where sending them row by row from Python takes several."""
+        kinds = "ARRAY[" + ", ".join(f"'{kind}'" for kind in EVENT_KINDS) + "]"
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+            cursor.execute(
+                f"""
+                INSERT INTO {CaseEvent._meta.db_table}
+                    (case_id, kind, from_status, to_status, actor_id, actor_role, data, created_at)
+                SELECT c.id, ({kinds})[n %% {len(EVENT_KINDS)} + 1], '', '', NULL, 'system', '{{}}',
+                       c.created_at + n * interval '1 hour'
+                FROM {ReturnCase._meta.db_table} c CROSS JOIN generate_series(0, %s - 1) AS n
+                WHERE c.id >= %s AND c.id < %s
+                ORDER BY c.id, n
+                """,  # noqa: S608 (table names and kinds are ours, not input)
+                [per_case, first_case, first_case + cases],
+            )
 
     def _agents(self, count: int) -> list[int]:
         group = Group.objects.get(name=roles.AGENT)

@@ -1,0 +1,208 @@
+"""Analytics dashboard speed at 1,000,000 cases against a bare Django view, in the same run.
+
+A fresh PostgreSQL database (``rp_analytics_bench``) is migrated and filled by
+``manage.py generate_analytics_data`` (default 1,000,000 cases over two years of orders). The summary
+tables are then built once (the first refresh), a thousand cases are changed and refreshed again
+incrementally (timed), and, interleaved through Django's test client (the full middleware stack, a
+logged-in supervisor): a bare view returning a constant page, the dashboard's default view (the last
+three months), a filtered view (one region, one category) and the last twelve months. Reports p95 and
+median latency and requests per second of each, the throughput ratio to the bare view, the SQL queries
+of a page, and the refresh times. Target: every dashboard view's p95 under 300 ms.
+
+Run: ``.venv/bin/python benchmarks/analytics.py [--cases 1000000] [--requests 100]``.
+Needs the machine's PostgreSQL (trust auth); creates and drops its database (``--keep`` keeps it,
+``--reuse`` measures an existing one). The last line of output is one JSON object.
+"""
+
+import sys
+from pathlib import Path
+
+# benchmarks/queue.py is named like the standard library's ``queue``: keep this folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+BENCH_DB = "rp_analytics_bench"
+P95_TARGET_MS = 300.0
+CHANGED_CASES = 1000
+
+os.environ.update(DJANGO_SETTINGS_MODULE="returns_portal.settings.test", DATABASE_URL=f"{PG_SERVER}/{BENCH_DB}")
+sys.path.insert(0, str(ROOT))
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG_SERVER}/postgres", "-qc", sql], check=True)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def bare(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("<!DOCTYPE html><html><body><p>Return analytics</p></body></html>")
+
+
+def _urls():
+    from django.urls import path
+
+    from returns_portal.urls import urlpatterns
+
+    return [path("bench/bare/", bare), *urlpatterns]
+
+
+def p95(samples: list[float]) -> float:
+    return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
+
+
+def measure(client, urls: dict, requests: int) -> dict:
+    for url in urls.values():  # warm-up: caches, connections, plans
+        for _ in range(5):
+            assert client.get(url).status_code == 200, url
+    samples = {name: [] for name in urls}
+    for _ in range(requests):
+        for name, url in urls.items():  # interleaved, so background noise hits every view alike
+            start = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - start)
+            assert response.status_code == 200
+    return {
+        name: {"p95_ms": p95(s), "median_ms": round(statistics.median(s) * 1000, 2), "rps": round(len(s) / sum(s), 1)}
+        for name, s in samples.items()
+    }
+
+
+def touch_cases(count: int) -> int:
+    """Change ``count`` cases filed in the last 30 days (where the work is): a timeline note on each."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from rma.models import CaseEvent, ReturnCase
+
+    recent = ReturnCase.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(days=30))
+    ids = list(recent.order_by("?").values_list("id", flat=True)[:count])
+    with transaction.atomic():
+        CaseEvent.objects.bulk_create([CaseEvent(case_id=case_id, kind="note", actor_role="agent") for case_id in ids])
+    return len(ids)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use the existing database (and its summary tables)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    if not args.reuse:
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        psql(f"CREATE DATABASE {BENCH_DB}")
+        manage("migrate", "-v0")
+        log(f"Generating {args.cases:,} cases with their orders, money, clocks and surveys ...")
+        manage("generate_analytics_data", "--cases", str(args.cases))
+    generated_s = round(time.perf_counter() - started, 1)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from rma import roles
+    from rma.analytics.models import CaseMonth, ProductReturnMonth, ProductSalesMonth, SalesDay
+    from rma.analytics.services import analytics_refresh
+    from rma.models import OrderLine, ReturnCase
+
+    settings.ROOT_URLCONF = "benchmarks_analytics_urls"
+    module = type(sys)("benchmarks_analytics_urls")
+    module.urlpatterns = _urls()
+    sys.modules["benchmarks_analytics_urls"] = module
+
+    full_s = None
+    if not args.reuse or not CaseMonth.objects.exists():
+        log("First refresh: building the summary tables ...")
+        start = time.perf_counter()
+        full = analytics_refresh()
+        full_s = round(time.perf_counter() - start, 2)
+        log(f"  {full} in {full_s} s")
+    touched = touch_cases(CHANGED_CASES)
+    start = time.perf_counter()
+    incremental = analytics_refresh()
+    incremental_s = round(time.perf_counter() - start, 2)
+    log(f"Incremental refresh after {touched} changed cases: {incremental} in {incremental_s} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    roles.roles_ensure()
+    from django.contrib.auth.models import Group
+
+    boss, _ = User.objects.get_or_create(username="analytics-bench-supervisor", defaults={"is_staff": True})
+    boss.groups.add(Group.objects.get(name=roles.SUPERVISOR))
+    client = Client()
+    client.force_login(boss)
+    today = timezone.localdate()
+    year_ago = today.year * 12 + today.month - 12
+    urls = {
+        "bare": "/bench/bare/",
+        "dashboard_default": "/agent/analytics/",
+        "dashboard_filtered": "/agent/analytics/?region=EU&category=apparel",
+        "dashboard_12_months": f"/agent/analytics/?start={year_ago // 12}-{year_ago % 12 + 1:02d}&end={today:%Y-%m}",
+    }
+    figures = measure(client, urls, args.requests)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(urls["dashboard_default"])
+    queries = len(ctx.captured_queries)
+    csv_start = time.perf_counter()
+    assert client.get("/agent/analytics/export/products.csv").status_code == 200
+    csv_ms = round((time.perf_counter() - csv_start) * 1000, 1)
+    bare_rps = figures["bare"]["rps"]
+    ratios = {name: round(f["rps"] / bare_rps, 3) for name, f in figures.items() if name != "bare"}
+    checked = ("dashboard_default", "dashboard_filtered", "dashboard_12_months")
+    meets = all(figures[name]["p95_ms"] < P95_TARGET_MS for name in checked)
+    result = {
+        "benchmark": "analytics",
+        "cases": ReturnCase.objects.count(),
+        "order_lines": OrderLine.objects.count(),
+        "summary_rows": {
+            "case_month": CaseMonth.objects.count(),
+            "sales_day": SalesDay.objects.count(),
+            "product_sales_month": ProductSalesMonth.objects.count(),
+            "product_return_month": ProductReturnMonth.objects.count(),
+        },
+        "generate_seconds": generated_s,
+        "first_refresh_seconds": full_s,
+        "incremental_refresh": {"changed_cases": touched, "seconds": incremental_s, **incremental},
+        "requests_per_view": args.requests,
+        "figures": figures,
+        "throughput_ratio_to_bare": ratios,
+        "queries_per_page": queries,
+        "products_csv_ms": csv_ms,
+        "targets": {"p95_ms_below": P95_TARGET_MS},
+        "meets_targets": meets,
+    }
+    connection.close()
+    if not args.keep:
+        psql(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""App config for return analytics (label ``analytics``)."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "rma.analytics"
+    label = "analytics"
+    verbose_name = _("Return analytics")
+
+    def ready(self):
+        from rma.roles import roles_ensure_on_migrate
+
+        # The dashboard permission exists only once this app has migrated: give it to the roles then.
+        post_migrate.connect(roles_ensure_on_migrate, sender=self)

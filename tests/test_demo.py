@@ -1,0 +1,24 @@
+"""`make run` loads the demo data: it must load on a fresh database, twice without harm, and show real pages."""
+
+import pytest
+from django.core.management import call_command
+
+from rma.models import Order, ReturnCase
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_demo_data_loads_twice_and_the_pages_show_it(client):
+    call_command("load_demo", verbosity=0)
+    counts = (Order.objects.count(), ReturnCase.objects.count())
+    call_command("load_demo", verbosity=0)
+    assert (Order.objects.count(), ReturnCase.objects.count()) == counts
+    assert counts[0] >= 16 and counts[1] >= 7
+    statuses = set(ReturnCase.objects.values_list("status", flat=True))
+    assert {"label_issued", "closed"} <= statuses and len(statuses) >= 5
+    # Fault claims carry the customer's own description of the problem.
+    assert all(item.problem for item in ReturnCase.objects.filter(kind="warranty").first().items.all())
+    assert client.login(username="agent", password="agent-demo-2026")  # noqa: S106 (the documented demo login)
+    queue = client.get("/agent/")
+    assert queue.status_code == 200 and ReturnCase.objects.first().rma_number.encode() in queue.content
+    assert client.get("/en/policies/eu/").status_code == 200
