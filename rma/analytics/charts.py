@@ -93,7 +93,7 @@ def line_chart(
 ) -> SafeString:
     """Lines over evenly spaced labels (periods). ``axis`` holds the y gridlines: (value, formatted)."""
     values = [v for s in series for v in s.values if v is not None]
-    if not labels or not values or not any(values):
+    if not labels or not values:  # a flat line at zero is still a finding: only no values at all is empty
         return _empty(chart_id, title, desc, empty)
     left, right, top_pad, bottom = 64, 16, 12, 44
     legend = 22 * ((len(series) + 2) // 3) if len(series) > 1 else 0

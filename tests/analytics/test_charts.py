@@ -56,3 +56,10 @@ def test_no_markup_gets_through_a_label():
     svg = str(charts.bar_chart(chart_id="c4", title="T", desc="D", bars=[charts.Bar("<script>x</script>", 1, "1")],
                                empty=""))  # fmt: skip
     assert "<script>" not in svg and re.search(r"&lt;script&gt;", svg)
+
+
+def test_a_line_at_zero_is_drawn_not_called_empty():
+    series = [charts.Series("rate", [0.0, 0.0])]
+    svg = charts.line_chart(chart_id="z", title="T", desc="D", labels=["a", "b"], series=series,
+                            axis=[(0.0, "0%")], empty="No data")  # fmt: skip
+    assert "No data" not in svg and "<polyline" in svg
