@@ -19,70 +19,20 @@ from pathlib import Path
 
 # benchmarks/queue.py is named like the standard library's ``queue``: keep this folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: benchmarks._harness
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from benchmarks._harness import install_bare_view, log, manage, measure, psql, use_database  # noqa: E402
+
 BENCH_DB = "rp_analytics_bench"
 P95_TARGET_MS = 300.0
 CHANGED_CASES = 1000
 
-os.environ.update(DJANGO_SETTINGS_MODULE="returns_portal.settings.test", DATABASE_URL=f"{PG_SERVER}/{BENCH_DB}")
-sys.path.insert(0, str(ROOT))
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", f"{PG_SERVER}/postgres", "-qc", sql], check=True)
-
-
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
-
-
-def bare(request):
-    from django.http import HttpResponse
-
-    return HttpResponse("<!DOCTYPE html><html><body><p>Return analytics</p></body></html>")
-
-
-def _urls():
-    from django.urls import path
-
-    from returns_portal.urls import urlpatterns
-
-    return [path("bench/bare/", bare), *urlpatterns]
-
-
-def p95(samples: list[float]) -> float:
-    return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
-
-
-def measure(client, urls: dict, requests: int) -> dict:
-    for url in urls.values():  # warm-up: caches, connections, plans
-        for _ in range(5):
-            assert client.get(url).status_code == 200, url
-    samples = {name: [] for name in urls}
-    for _ in range(requests):
-        for name, url in urls.items():  # interleaved, so background noise hits every view alike
-            start = time.perf_counter()
-            response = client.get(url)
-            samples[name].append(time.perf_counter() - start)
-            assert response.status_code == 200
-    return {
-        name: {"p95_ms": p95(s), "median_ms": round(statistics.median(s) * 1000, 2), "rps": round(len(s) / sum(s), 1)}
-        for name, s in samples.items()
-    }
+use_database(BENCH_DB)
 
 
 def touch_cases(count: int) -> int:
@@ -119,7 +69,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
@@ -131,10 +80,7 @@ def main() -> None:
     from rma.analytics.services import analytics_refresh
     from rma.models import OrderLine, ReturnCase
 
-    settings.ROOT_URLCONF = "benchmarks_analytics_urls"
-    module = type(sys)("benchmarks_analytics_urls")
-    module.urlpatterns = _urls()
-    sys.modules["benchmarks_analytics_urls"] = module
+    install_bare_view("Return analytics")
 
     full_s = None
     if not args.reuse or not CaseMonth.objects.exists():
@@ -166,7 +112,7 @@ def main() -> None:
         "dashboard_filtered": "/agent/analytics/?region=EU&category=apparel",
         "dashboard_12_months": f"/agent/analytics/?start={year_ago // 12}-{year_ago % 12 + 1:02d}&end={today:%Y-%m}",
     }
-    figures = measure(client, urls, args.requests)
+    figures = measure(client, urls, args.requests, warmup=5)
     with CaptureQueriesContext(connection) as ctx:
         client.get(urls["dashboard_default"])
     queries = len(ctx.captured_queries)

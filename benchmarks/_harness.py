@@ -1,0 +1,69 @@
+"""What the page benchmarks share: their own PostgreSQL database, a bare view as the baseline, timing.
+
+Imported as ``benchmarks._harness`` (the project root is on the path; the benchmarks folder is not,
+because ``benchmarks/queue.py`` is named like the standard library's ``queue``).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def use_database(name: str) -> None:
+    """Point Django (this process and the ``manage`` subprocesses) at the benchmark's own database."""
+    os.environ.update(DJANGO_SETTINGS_MODULE="returns_portal.settings.test", DATABASE_URL=f"{PG_SERVER}/{name}")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG_SERVER}/postgres", "-qc", sql], check=True)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def install_bare_view(text: str) -> None:
+    """Serve ``/bench/bare/`` (a constant page through the full middleware stack) next to the site's URLs."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import path
+
+    from returns_portal.urls import urlpatterns
+
+    page = f"<!DOCTYPE html><html><body><p>{text}</p></body></html>"
+    module = type(sys)("benchmarks_urls")
+    module.urlpatterns = [path("bench/bare/", lambda request: HttpResponse(page)), *urlpatterns]
+    sys.modules["benchmarks_urls"] = module
+    settings.ROOT_URLCONF = "benchmarks_urls"
+
+
+def p95(samples: list[float]) -> float:
+    return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
+
+
+def measure(client, urls: dict, requests: int, *, warmup: int = 10) -> dict:
+    """p95, median and requests per second of each URL, requested interleaved so noise hits all alike."""
+    for url in urls.values():  # warm-up: caches, connections, plans
+        for _ in range(warmup):
+            assert client.get(url).status_code == 200, url
+    samples = {name: [] for name in urls}
+    for _ in range(requests):
+        for name, url in urls.items():
+            start = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - start)
+            assert response.status_code == 200
+    return {
+        name: {"p95_ms": p95(s), "median_ms": round(statistics.median(s) * 1000, 2), "rps": round(len(s) / sum(s), 1)}
+        for name, s in samples.items()
+    }
