@@ -184,6 +184,11 @@ class ReturnPolicy(models.Model):
                 & Q(restocking_fee_percent__lte=100),
                 name="policy_percentages_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(return_label_fee__isnull=True) | (Q(return_label_fee__gte=0) & ~Q(currency="")),
+                name="policy_label_fee_with_currency",
+                violation_error_message=_("A return label fee needs the policy's currency and cannot be negative."),
+            ),
             models.CheckConstraint(condition=Q(warranty_months__lte=120), name="policy_warranty_reasonable"),
         ]
 

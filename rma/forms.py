@@ -168,6 +168,10 @@ class ReturnRequestForm(forms.Form):
             chosen.append((line, qty, reason, resolution, wish, tuple(item_photos), problem))
         if not chosen and not self.errors:
             raise forms.ValidationError(gettext("Choose at least one item and how many to return."))
+        if len({resolution for _line, _qty, _reason, resolution, *_rest in chosen}) > 1:
+            raise forms.ValidationError(
+                gettext("Choose the same resolution for every item, or file a separate request for the others.")
+            )
         cleaned["chosen"] = chosen
         return cleaned
 

@@ -118,8 +118,10 @@ def orders_import(records: list[dict]) -> dict:
                 "time_zone": (record.get("time_zone") or "").strip(),
             },
         )
+        number = record["order_number"].strip()
+        before = Order.objects.filter(number=number).values_list("ordered_on", flat=True).first()
         order, was_created = Order.objects.update_or_create(
-            number=record["order_number"].strip(),
+            number=number,
             defaults={
                 "customer": customer,
                 "currency": record["currency"].strip().upper(),
@@ -134,6 +136,11 @@ def orders_import(records: list[dict]) -> dict:
         )
         created += was_created
         updated += not was_created
+        if not was_created:
+            # Return analytics counts sales per order day: both the old and the new day are recounted.
+            from .analytics.services import sales_recount_mark
+
+            sales_recount_mark(days={before, order.ordered_on})
         if not was_created and order.lines.filter(return_items__isnull=False).exists():
             continue  # lines already in a return are kept as they were sold
         order.lines.all().delete()

@@ -51,6 +51,16 @@ class Watermark(models.Model):
         return f"{self.name}: {self.changed_since or self.last_id}"
 
 
+class SalesRecount(models.Model):
+    """An order day whose sales must be counted again: an order of that day was re-imported or edited
+    (its lines replaced, or its date moved away from this day). The next refresh recounts the day."""
+
+    day = models.DateField(unique=True)
+
+    def __str__(self):
+        return self.day.isoformat()
+
+
 class SalesDay(models.Model):
     """Units sold per order day, shipping country and category (the denominator of the return rate)."""
 

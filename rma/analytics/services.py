@@ -44,6 +44,7 @@ from .models import (
     ProductSalesMonth,
     ReasonDay,
     SalesDay,
+    SalesRecount,
     Watermark,
 )
 
@@ -391,6 +392,11 @@ def _sales_rebuild(days: set[datetime.date] | None, countries: dict[str, str]) -
     return months
 
 
+def sales_recount_mark(*, days) -> None:
+    """Ask the next refresh to count these order days' sales again (an order of theirs changed)."""
+    SalesRecount.objects.bulk_create([SalesRecount(day=day) for day in set(days) if day], ignore_conflicts=True)
+
+
 def _watermark(name: str) -> Watermark | None:
     Watermark.objects.get_or_create(name=name)
     # Locked for the whole refresh; a second refresh running meanwhile skips instead of waiting.
@@ -426,8 +432,15 @@ def analytics_refresh(*, now: datetime.datetime | None = None, full: bool = Fals
             model.objects.all().delete()
     else:
         since = cases_mark.changed_since - OVERLAP
+        # A deadline that ran out since the last refresh changes the SLA figures without any event.
+        lapsed = (
+            Q(first_response_due_at__gte=since, first_response_due_at__lt=now, first_responded_at__isnull=True)
+            | Q(decision_due_at__gte=since, decision_due_at__lt=now, decided_at__isnull=True)
+            | Q(refund_due_at__gte=since, refund_due_at__lt=now, resolved_at__isnull=True)
+        )
         changed = ReturnCase.objects.filter(
             Q(created_at__gte=since)
+            | lapsed
             | Q(id__in=CaseEvent.objects.filter(created_at__gte=since).values("case_id"))
             | Q(id__in=SurveyResponse.objects.filter(created_at__gte=since).values("case_id"))
         )
@@ -442,14 +455,17 @@ def analytics_refresh(*, now: datetime.datetime | None = None, full: bool = Fals
     cases_mark.save()
 
     last_line = OrderLine.objects.aggregate(last=Max("id"))["last"] or 0
+    recount = list(SalesRecount.objects.all())
     if full or sales_mark.last_id == 0:
         sales_months = _sales_rebuild(None, countries)
         sales_days = len(set(SalesDay.objects.values_list("day", flat=True).distinct()))
     else:
         new_lines = OrderLine.objects.filter(id__gt=max(sales_mark.last_id - SALES_ID_OVERLAP, 0))
         order_days = set(new_lines.values_list("order__ordered_on", flat=True).distinct())
+        order_days |= {r.day for r in recount}
         sales_months = _sales_rebuild(order_days, countries)
         sales_days = len(order_days)
+    SalesRecount.objects.filter(pk__in=[r.pk for r in recount]).delete()
     sales_mark.last_id = last_line
     sales_mark.refreshed_at = timezone.now()
     sales_mark.save()

@@ -4,7 +4,8 @@ import csv
 import datetime
 from decimal import Decimal
 
-from babel.dates import format_timedelta
+from babel.lists import format_list
+from babel.units import format_unit
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -18,14 +19,33 @@ from . import charts, selectors
 from .forms import DashboardFilterForm
 
 CENT = Decimal("0.01")
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Long tables show their first rows on the page; the CSV file has every row.
 ROWS_ON_PAGE = {"products": 25, "fix": 20}
 
 
+def _unit(value: int, unit: str, locale: str) -> str:
+    # Some locales' data (ja, zh, ar) lack the long form of duration units: take the short one then.
+    text = format_unit(value, unit, length="long", locale=locale)
+    return format_unit(value, unit, length="short", locale=locale) if unit in text else text
+
+
 def _hours(value: int | None, over: bool) -> str:
+    """Hours as the reader reads them: whole hours up to two days, else days (and hours when not whole).
+
+    Babel's ``format_timedelta`` rounds to one unit (720 h would read "4 weeks"): the units are chosen here.
+    """
     if value is None:
         return "—"
-    text = format_timedelta(datetime.timedelta(hours=value), threshold=1.5, locale=babel_locale())
+    locale = babel_locale()
+    days, hours = divmod(int(value), 24)
+    if value < 48:
+        text = _unit(value, "duration-hour", locale)
+    elif hours:  # the "standard" list style: Babel's "unit" style for Arabic repeats the last item
+        text = format_list([_unit(days, "duration-day", locale), _unit(hours, "duration-hour", locale)],
+                           style="standard", locale=locale)  # fmt: skip
+    else:
+        text = _unit(days, "duration-day", locale)
     if over:
         return _("more than %(duration)s") % {"duration": text}
     return text
@@ -247,6 +267,8 @@ def _csv_value(value, kind: str):
         return f"{value:.6f}".rstrip("0").rstrip(".")
     if kind == "money":  # machine-readable: a plain decimal, the currency is in its own column
         return str(Decimal(value).quantize(CENT))
+    if isinstance(value, str) and value[:1] in CSV_FORMULA_STARTS:
+        return "'" + value  # an imported name could hold a spreadsheet formula (CSV injection): plain text
     return str(value)
 
 
@@ -263,6 +285,7 @@ def dashboard_export(request, table):
     response["Content-Disposition"] = (
         f'attachment; filename="analytics-{table}-{filters.start:%Y-%m}-{filters.end:%Y-%m}.csv"'
     )
+    response.write("\ufeff")  # a byte-order mark, so spreadsheet programs read the UTF-8 (CJK, Arabic) right
     writer = csv.writer(response)
     columns = list(data.columns)
     has_codes = any("code" in row for row in data.rows)

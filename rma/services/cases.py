@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from policies import selectors as policy_selectors
 from policies.rules import Claim, evaluate
-from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason, ReturnMethod
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 
 from .. import adapters, documents, notifications
 from ..models import (
@@ -166,7 +166,7 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
 
 
 def case_open(
-    *, customer: Customer, items: list[ItemRequest], language: str, return_method: str = ReturnMethod.MAIL_LABEL
+    *, customer: Customer, items: list[ItemRequest], language: str, return_method: str | None = None
 ) -> ReturnCase:
     """File a case for a customer. Approves it at once when every item may be and the policy allows.
 
@@ -174,6 +174,9 @@ def case_open(
     """
     if not items:
         raise CaseInvalid(_("Choose at least one item to return."))
+    if len({i.resolution for i in items}) > 1:
+        # A case is settled once (one refund, one credit, one exchange...): one resolution per request.
+        raise CaseInvalid(_("Choose the same resolution for every item, or file a separate request for the others."))
     if len({i.order_line.order.currency for i in items}) > 1:
         raise CaseInvalid(_("Items paid in different currencies must be returned in separate requests."))
     with transaction.atomic():
@@ -186,6 +189,7 @@ def case_open(
         ]
         policy = checked[0][1]
         decisions = [d for _r, _p, d in checked]
+        return_method = return_method or quote.methods_offered(decisions)[0]
         if return_method not in quote.methods_offered(decisions):
             raise CaseInvalid(_("This way of sending the item back is not offered for these items."))
         quoted = quote.quote_build(

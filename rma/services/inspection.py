@@ -44,11 +44,16 @@ def item_inspect(
         order = item.order_line.order
         deductions = [(reason, Decimal(str(amount))) for reason, amount in deductions]
         total = sum((amount for _reason, amount in deductions), Decimal(0))
-        if total > item.amount:
+        if total > item.amount - item.restocking_fee:
             raise CaseInvalid(_("Deductions cannot be more than the item's price."))
         for reason, amount in deductions:
             if amount <= 0:
                 raise CaseInvalid(_("A deduction must be a positive amount."))
+            if (reason == DeductionReason.RESTOCKING_FEE and item.restocking_fee) or (
+                reason == DeductionReason.RETURN_SHIPPING_FEE and case.shipping_fee
+            ):
+                # The fee quoted at filing is already kept back (rma.services.quote): never twice.
+                raise CaseInvalid(_("This fee was already kept back when the return was filed."))
             if reason == DeductionReason.DIMINISHED_VALUE and not order.withdrawal_info_given:
                 # CRD Art. 14(2): no liability for diminished value if the trader did not inform of the right.
                 raise CaseInvalid(

@@ -159,7 +159,8 @@ def store_credit_balance(account: StoreCreditAccount) -> Decimal:
 
 
 def _bonus_percent(case: ReturnCase) -> Decimal:
-    return Decimal(getattr(case.policy, "store_credit_bonus_percent", 0) or 0)
+    """The bonus the customer was shown at filing: from the decisions frozen on the items (rma.services.quote)."""
+    return Decimal(max((item.decision.get("store_credit_bonus_percent") or 0 for item in case.items.all()), default=0))
 
 
 @transaction.atomic

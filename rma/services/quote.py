@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from policies.taxonomy import RefundClock, ReturnMethod
+from policies.taxonomy import Basis, RefundClock, ReturnMethod
 
 from ..models import Resolution
 
@@ -117,8 +117,9 @@ def quote_build(
             name=name,
             quantity=quantity,
             value=(Decimal(str(unit_price)) * quantity).quantize(CENT),
+            # A fee is kept back from money paid back; an exchange or repair pays nothing back.
             restocking_fee=(Decimal(str(unit_price)) * quantity * Decimal(decision.restocking_fee_percent) / 100)
-            .quantize(CENT),
+            .quantize(CENT) if resolution in MONEY_RESOLUTIONS else Decimal(0),
             resolution=resolution,
         )
         for name, quantity, unit_price, resolution, decision in lines
@@ -127,17 +128,19 @@ def quote_build(
     fee = Decimal(0)
     label_fee = getattr(policy, "return_label_fee", None)
     money_back = any(line.resolution in MONEY_RESOLUTIONS for line in quoted)
-    if (
-        share
-        and label_fee
-        and method != ReturnMethod.RETURN_CENTER
-        and money_back
-        and (not policy.currency or policy.currency == currency)
-    ):
+    if share and label_fee and method != ReturnMethod.RETURN_CENTER and money_back and policy.currency == currency:
         fee = (Decimal(label_fee) * share / 100).quantize(CENT)
+        net = sum((line.net for line in quoted if line.resolution in MONEY_RESOLUTIONS), Decimal(0))
+        if fee >= net:
+            fee = Decimal(0)  # the label would eat all the customer gets back: the shop bears it
     statutory = None
     for decision in decisions:
-        if decision.refund_due_from == RefundClock.WITHDRAWAL_NOTICE and decision.refund_due_days:
+        # The same rule as rma.services.sla.statutory_refund_due: only a statutory withdrawal has this clock.
+        if (
+            decision.basis == Basis.STATUTORY_WITHDRAWAL
+            and decision.refund_due_from == RefundClock.WITHDRAWAL_NOTICE
+            and decision.refund_due_days
+        ):
             due = today + datetime.timedelta(days=decision.refund_due_days)
             statutory = min(statutory, due) if statutory else due
     return Quote(

@@ -194,14 +194,16 @@ def test_csv_export_of_a_table(supervisor_client):
     response = supervisor_client.get("/agent/analytics/export/categories.csv?start=2026-10&end=2026-10")
     assert response["Content-Type"].startswith("text/csv")
     assert "analytics-categories-2026-10-2026-10.csv" in response["Content-Disposition"]
-    table = list(csv.reader(io.StringIO(response.content.decode())))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0] == ["code", "Category", "Units sold", "Units returned", "Return rate"]
     assert table[1] == ["footwear", "Footwear", "240", "11", "0.045833"]
     assert table[2] == ["apparel", "Apparel", "20", "2", "0.1"]
     money = list(
         csv.reader(
             io.StringIO(
-                supervisor_client.get("/agent/analytics/export/money.csv?start=2026-10&end=2026-10").content.decode()
+                supervisor_client.get("/agent/analytics/export/money.csv?start=2026-10&end=2026-10").content.decode(
+                    "utf-8-sig"
+                )
             )
         )
     )
@@ -214,7 +216,7 @@ def test_every_table_exports(supervisor_client):
     for key, table in figures["tables"].items():
         response = supervisor_client.get(f"/agent/analytics/export/{key}.csv?start=2026-10&end=2026-10")
         assert response.status_code == 200, key
-        lines = list(csv.reader(io.StringIO(response.content.decode())))
+        lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert len(lines) == len(table.rows) + 1, key
 
 
@@ -228,3 +230,16 @@ def test_access_for_supervisors_and_policy_admins_only(client, data):
     assert client.get("/agent/analytics/").status_code == 200
     client.force_login(UserFactory(username="sup", role=roles.SUPERVISOR))
     assert "/agent/analytics/" in client.get("/agent/").content.decode()
+
+
+def test_csv_cells_from_imported_names_are_never_formulas(supervisor_client):
+    from tests.rma.factories import OrderFactory, OrderLineFactory
+
+    order = OrderFactory(ordered_on=datetime.date(2026, 10, 8), currency="EUR")
+    OrderLineFactory(order=order, sku="=1+1", name='=HYPERLINK("http://evil.example","x")', quantity=3)
+    services.analytics_refresh()
+    response = supervisor_client.get("/agent/analytics/export/products.csv?start=2026-10&end=2026-10")
+    assert response.content.startswith("\ufeff".encode())  # spreadsheets read the UTF-8 right
+    cells = [cell for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for cell in row]
+    assert "'=1+1" in cells and '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

@@ -137,3 +137,40 @@ def test_days_are_the_shops_days(settings):
     ReturnCase.objects.filter(pk=data["c4"].pk).update(created_at=at(20, 16))
     services.analytics_refresh()
     assert ReasonDay.objects.filter(grain=Grain.DAY, day=datetime.date(2026, 10, 21), country="US").exists()
+
+
+def test_a_re_imported_order_that_moves_day_is_counted_once(tmp_path):
+    from django.core.management import call_command
+
+    row = ("order_number,email,customer_name,language,country,currency,ordered_on,delivered_on,ship_street,"
+           "ship_postcode,ship_city,sku,product_name,category,quantity,unit_price\n"
+           "IT-9,re@example.com,Re Import,it,IT,EUR,{day},2026-10-20,Via Po 3,10123,Torino,"
+           "SKU-9,Giacca,apparel,7,50.00\n")  # fmt: skip
+    path = tmp_path / "orders.csv"
+    path.write_text(row.format(day="2026-10-10"))
+    call_command("import_orders", str(path))
+    services.analytics_refresh()
+    path.write_text(row.format(day="2026-11-03"))  # the shop corrects the order date
+    call_command("import_orders", str(path))
+    services.analytics_refresh()
+    incremental = {m: snapshot(m) for m in (SalesDay, ProductSalesMonth)}
+    assert not SalesDay.objects.filter(grain=Grain.DAY, day=datetime.date(2026, 10, 10)).exists()
+    services.analytics_refresh(full=True)
+    assert {m: snapshot(m) for m in incremental} == incremental
+
+
+def test_a_deadline_that_runs_out_without_any_event_is_counted():
+    data = build()
+    start = timezone.now()
+    services.analytics_refresh(now=start)
+    # A first-response clock still running, due an hour later; nothing else happens to the case.
+    ReturnCase.objects.filter(pk=data["c1"].pk).update(
+        first_response_due_at=start + datetime.timedelta(hours=1), first_responded_at=None
+    )
+    # A refresh ran half an hour later and found nothing new.
+    Watermark.objects.filter(name="cases").update(changed_since=start + datetime.timedelta(minutes=30))
+    later = start + datetime.timedelta(hours=2)
+    services.analytics_refresh(now=later)  # the deadline ran out in between: the case's month is rebuilt
+    incremental = snapshot(CaseMonth)
+    services.analytics_refresh(now=later, full=True)
+    assert snapshot(CaseMonth) == incremental

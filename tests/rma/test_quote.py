@@ -126,7 +126,7 @@ def test_the_summary_is_shown_in_the_customers_locale_before_anything_is_filed(c
     assert f'name="qty_{line.id}" value="2"' in page and 'value="mail_label" id="id_return_method_0" checked' in page
     # HTMX asks for the summary alone.
     partial = client.post(url, {**data, "return_method": "return_center"}, HTTP_HX_REQUEST="true").content.decode()
-    assert partial.lstrip().startswith('<section id="return-summary"') and "<html" not in partial
+    assert "<html" not in partial and "<section" not in partial and 'class="quote"' in partial
     assert "90,00\xa0€" in partial
 
 
@@ -152,3 +152,52 @@ def test_the_case_page_confirms_the_method_and_the_summary(client, policy):
     page = client.get(response["Location"]).content.decode()
     assert "bring the parcel to our return centre" in page and "Via Industria 1<br>20100 Milano" in page
     assert "Your summary" in page and "€45.00" in page  # 50.00 − 5.00 restocking fee, no label fee
+
+
+def test_one_resolution_per_request(policy, client):
+    order, line = late_order()
+    other = OrderLineFactory(order=order, quantity=1, unit_price=Decimal("30.00"), name="Scarf")
+    with pytest.raises(services.CaseInvalid):
+        services.case_open(
+            customer=order.customer,
+            items=[services.ItemRequest(order_line=line, quantity=1, reason="too_small", resolution="refund"),
+                   services.ItemRequest(order_line=other, quantity=1, reason="too_small", resolution="exchange",
+                                        exchange_wish="Blue")],
+            language="en",
+        )  # fmt: skip
+    lookup(client, order)
+    page = client.post(f"/en/orders/{order.number}/return/", {
+        f"qty_{line.id}": "1", f"reason_{line.id}": "too_small", f"resolution_{line.id}": "refund",
+        f"qty_{other.id}": "1", f"reason_{other.id}": "too_small", f"resolution_{other.id}": "store_credit",
+    }).content.decode()  # fmt: skip
+    assert "Choose the same resolution for every item" in page and not ReturnCase.objects.exists()
+
+
+def test_a_fee_kept_back_at_filing_cannot_be_deducted_again_at_inspection(policy):
+    order, line = late_order()
+    case = file(order, line, method="mail_label")
+    agent = UserFactory(username="ag", role="Agents")
+    services.case_mark_received(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
+    item = case.items.get()
+    for reason in ("restocking_fee", "return_shipping_fee"):
+        with pytest.raises(services.CaseInvalid, match="already kept back"):
+            services.item_inspect(item=item, actor=agent, grade="new", disposition="restock",
+                                  deductions=[(reason, Decimal("5.00"))])  # fmt: skip
+    assert services.amount_due(ReturnCase.objects.get(pk=case.pk)) == Decimal("84.00")
+
+
+def test_no_label_fee_that_would_eat_the_refund_nor_in_another_currency(policy):
+    cheap_order = OrderFactory(delivered_on=timezone.localdate() - datetime.timedelta(days=3))
+    cheap = OrderLineFactory(order=cheap_order, quantity=1, unit_price=Decimal("5.00"))
+    assert file(cheap_order, cheap, method="mail_label", quantity=1).shipping_fee == 0
+    lei_order = OrderFactory(currency="RON", delivered_on=timezone.localdate() - datetime.timedelta(days=3))
+    lei = OrderLineFactory(order=lei_order, quantity=1, unit_price=Decimal("250.00"))
+    assert file(lei_order, lei, method="mail_label", quantity=1).shipping_fee == 0  # the fee is set in EUR
+
+
+def test_the_eu_withdrawal_works_when_the_policy_offers_no_prepaid_label(policy):
+    policy.return_methods = ["drop_off_qr"]
+    policy.save()
+    order, _line = late_order(days_ago=3)
+    statement = services.withdrawal_submit(order=order, name="Giulia", email=order.customer.email, language="it")
+    assert statement.case.return_method == "drop_off_qr"
