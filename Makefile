@@ -62,7 +62,7 @@ check: lint messages
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 	DJANGO_SETTINGS_MODULE=returns_portal.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
-	  DJANGO_ALLOWED_HOSTS=returns.example DATABASE_URL=postgres://u:p@db:5432/rp REDIS_URL=redis://redis:6379/0 \
+	  DJANGO_ALLOWED_HOSTS=returns.example DATABASE_URL=postgres://u:p@db:5432/rp REDIS_URL=redis://redis:6379/0 CACHE_URL=rediscache://redis:6379/1 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 workflow-graph: $(STAMP)

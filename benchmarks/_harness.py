@@ -51,14 +51,20 @@ def p95(samples: list[float]) -> float:
     return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
 
 
-def measure(client, urls: dict, requests: int, *, warmup: int = 10) -> dict:
-    """p95, median and requests per second of each URL, requested interleaved so noise hits all alike."""
-    for url in urls.values():  # warm-up: caches, connections, plans
+def measure(client, urls: dict, requests: int, *, warmup: int = 10, before: dict | None = None) -> dict:
+    """p95, median and requests per second of each URL, requested interleaved so noise hits all alike.
+
+    ``before`` maps a name to a function called (untimed) before each of its requests.
+    """
+    before = before or {}
+    for name, url in urls.items():  # warm-up: caches, connections, plans
         for _ in range(warmup):
+            before.get(name, lambda: None)()
             assert client.get(url).status_code == 200, url
     samples = {name: [] for name in urls}
     for _ in range(requests):
         for name, url in urls.items():
+            before.get(name, lambda: None)()
             start = time.perf_counter()
             response = client.get(url)
             samples[name].append(time.perf_counter() - start)

@@ -1,7 +1,7 @@
 """App config for return cases."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +10,24 @@ class RmaConfig(AppConfig):
     verbose_name = _("Returns")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from policies.models import Region
+
+        from .models import Customer, ReturnCase, ReturnItem, Shipment
         from .roles import roles_ensure_on_migrate
+        from .selectors import pickers_forget, queue_changed
 
         post_migrate.connect(roles_ensure_on_migrate, sender=self)
+        # What the queue shows: its counts and rendered fragments start afresh after any change.
+        for model in (ReturnCase, ReturnItem, Shipment, Customer):
+            post_save.connect(queue_changed, sender=model, dispatch_uid=f"queue:save:{model.__name__}")
+            post_delete.connect(queue_changed, sender=model, dispatch_uid=f"queue:delete:{model.__name__}")
+        # The queue's cached pickers: regions and agents (their names, who may work cases).
+        user_model = get_user_model()
+        for model in (Region, user_model, Group):
+            post_save.connect(pickers_forget, sender=model, dispatch_uid=f"pickers:save:{model.__name__}")
+            post_delete.connect(pickers_forget, sender=model, dispatch_uid=f"pickers:delete:{model.__name__}")
+        for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(pickers_forget, sender=through, dispatch_uid=f"pickers:{through.__name__}")

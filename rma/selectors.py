@@ -1,12 +1,14 @@
 """Reads for the portal and the agent workspace."""
 
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
@@ -121,6 +123,12 @@ QUEUE_DEFAULT_PAGE_SIZE = 25
 # workspace forgets them at once after its own changes (queue_view_counts_forget).
 QUEUE_COUNTS_TTL = 10
 _QUEUE_COUNTS_KEY = "rma:queue-view-counts"
+# The queue's rendered fragments (rma/agent/queue.html) are kept this long at most, under the queue's
+# generation number: any change to what the queue shows starts a new generation (queue_changed), so a
+# fragment is only reused while nothing it shows has changed. The time limit covers the deadline labels
+# ("due today" turns "missed" with the clock) and any write that bypasses the ORM.
+QUEUE_FRAGMENT_TTL = 10
+_QUEUE_GENERATION_KEY = "rma:queue:generation"
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # What a queue row shows, read straight into dicts: no model instances, no columns the row does not need.
 _QUEUE_FIELDS = ("id", "rma_number", "status", "kind", "language", "country", "assignee_id")
@@ -220,9 +228,36 @@ def _region_filter(code: str) -> Q:
     return Q(policy__in=policies) | Q(policy__isnull=True, country__in=countries)
 
 
+# The queue's pickers (regions, agents) are drawn on every page: they come from the cache, dropped when a
+# region, a user or anyone's permissions change (rma.apps), and kept ``PICKERS_TTL`` seconds at most.
+PICKERS_TTL = 300
+_REGIONS_KEY = "rma:pickers:regions"
+_AGENTS_KEY = "rma:pickers:agents"
+
+
+def pickers_forget(**kwargs) -> None:
+    """Drop the cached picker lists (a signal receiver: a region, a user or a permission changed); the
+    queue's rows show agents' names, so its fragments go too."""
+    cache.delete_many([_REGIONS_KEY, _AGENTS_KEY])
+    queue_changed()
+
+
 def queue_regions() -> list[tuple[str, str]]:
     """The regions an agent may filter the queue by, as (code, name)."""
-    return list(Region.objects.order_by("code").values_list("code", "name"))
+    regions = cache.get(_REGIONS_KEY)
+    if regions is None:
+        regions = list(Region.objects.order_by("code").values_list("code", "name"))
+        cache.set(_REGIONS_KEY, regions, PICKERS_TTL)
+    return regions
+
+
+def agent_users_for_pickers() -> list:
+    """``agent_users()`` with their names only (id, username, first and last name), for the pickers."""
+    agents = cache.get(_AGENTS_KEY)
+    if agents is None:
+        agents = list(agent_users().only("id", "username", "first_name", "last_name"))
+        cache.set(_AGENTS_KEY, agents, PICKERS_TTL)
+    return agents
 
 
 def case_list_for_queue(
@@ -310,7 +345,7 @@ def queue_view_counts(*, user, now=None) -> dict[str, int]:
 
     The agent's own count is read live (an index-only count on ``case_assignee_status``); the team-wide
     counts walk every open case, so they are shared for ``QUEUE_COUNTS_TTL`` seconds between requests
-    and dropped at once after changes made in the workspace.
+    and dropped at once after changes made in the workspace (``queue_view_counts_forget``).
     """
     now = now or timezone.now()
     end_of_today = _end_of_today(now)
@@ -330,8 +365,37 @@ def queue_view_counts(*, user, now=None) -> dict[str, int]:
 
 
 def queue_view_counts_forget() -> None:
-    """Drop the shared view counts, after a change made in the workspace, so the next page counts afresh."""
+    """Drop the shared view counts, after a change made in the workspace, so the next page counts afresh.
+
+    Changes from elsewhere (filings, carrier events) do not: in a busy shop they come every second,
+    and each recount walks every open case."""
     cache.delete(_QUEUE_COUNTS_KEY)
+
+
+def queue_new_generation() -> None:
+    """Start a new generation of the queue's rendered fragments and pages (see ``queue_changed``)."""
+    cache.set(_QUEUE_GENERATION_KEY, time.time_ns(), None)
+
+
+def queue_changed(**kwargs) -> None:
+    """Something the queue shows changed (a case, its items, shipment or customer, an agent's name): start
+    a new generation of rendered fragments and pages. Now, and again once the change is committed, so
+    that a page read in between is not kept as the new generation's.
+
+    Connected to the models' save and delete signals (rma.apps); call it after a ``QuerySet.update``.
+    """
+    queue_new_generation()
+    transaction.on_commit(queue_new_generation)
+
+
+def queue_generation() -> int:
+    """The current generation of the queue's rendered fragments (see ``queue_changed``)."""
+    generation = cache.get(_QUEUE_GENERATION_KEY)
+    if generation is None:
+        generation = time.time_ns()
+        if not cache.add(_QUEUE_GENERATION_KEY, generation, None):
+            generation = cache.get(_QUEUE_GENERATION_KEY, generation)
+    return generation
 
 
 def agent_users():

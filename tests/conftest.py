@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from rma import roles
@@ -13,6 +14,12 @@ from tests.rma.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: ids are reused between tests, cached values must not be."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

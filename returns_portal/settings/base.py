@@ -118,6 +118,15 @@ SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="returns@shop.example")
 
+# The cache holds shared, short-lived values (permission sets, the queue's view counts, pickers' lists).
+# Each process keeps its own in the embedded default; production shares one in Redis (CACHE_URL), which
+# also makes a permission change or a dropped count reach every worker at once.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions are read through the cache (and written to the database, so nobody is logged out when it empties).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The signed-in user and their permission set come from the cache between changes (returns_portal.auth).
+AUTHENTICATION_BACKENDS = ["returns_portal.auth.CachedModelBackend"]
+
 # Celery: a Redis broker when REDIS_URL is set, otherwise tasks run in-process as they are enqueued.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -10,6 +10,9 @@ ALLOWED_HOSTS = [*env.list("DJANGO_ALLOWED_HOSTS"), "localhost"]
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 REDIS_URL = env("REDIS_URL")
+# One cache for every process (web workers, Celery): cached sessions, permission sets and queue pages are
+# dropped for all of them at once after a change. A Redis database of its own, e.g. rediscache://redis:6379/1.
+CACHES = {"default": env.cache("CACHE_URL")}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import OPEN_STATUSES, AgentProfile, CaseEvent, ReturnCase
+from ..selectors import queue_changed
 from .errors import CaseConflict, CaseInvalid, CasePermissionDenied
 from .workflow import event_add
 
@@ -30,6 +31,7 @@ def _set_assignee(case: ReturnCase, *, locked: ReturnCase, assignee, actor, role
     ReturnCase.objects.filter(pk=case.pk).update(
         assignee=assignee, assigned_at=now if assignee is not None else None, updated_at=now
     )
+    queue_changed()  # an update() sends no save signal
     case.assignee, case.assigned_at = assignee, now if assignee is not None else None
     event_add(
         case,

@@ -1,5 +1,6 @@
 """The agent workspace: the case queue and one page per case with the actions allowed now."""
 
+import hashlib
 from urllib.parse import quote
 
 from babel import Locale
@@ -9,11 +10,14 @@ from babel.dates import format_timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -157,38 +161,123 @@ def _queue_rows(cases) -> list[dict]:
     return cases
 
 
+class _QueuePage:
+    """What the queue page shows, worked out on first use.
+
+    The template keeps its heavy fragments (saved views with counts and the filters; the table) in the
+    cache under ``head_key`` and ``table_key``: the queue's generation (any change to a case starts a new
+    one, see ``selectors.queue_changed``), the query string, the language and time zone, and, where the
+    fragment depends on it, the agent. A fragment served from the cache never reads these properties,
+    so such a page runs no query for the list or the counts.
+    """
+
+    fragment_ttl = selectors.QUEUE_FRAGMENT_TTL
+
+    def __init__(self, request, *, bulk_buttons, bulk_form=None):
+        self.request, self._bulk_form = request, bulk_form
+        generation = selectors.queue_generation()
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+        base = f"{generation}|{translation.get_language()}|{timezone.get_current_timezone_name()}|{query}"
+        self.head_key = f"{base}|{request.user.pk}"  # the "mine" count is the agent's own
+        mine = request.GET.get("view") == "mine"
+        # The table is the same for every agent with the same query (and the tick boxes or not), but "mine".
+        self.table_key = f"{base}|{bool(bulk_buttons)}|{request.user.pk if mine else ''}"
+        # The bulk form, unless it comes back with errors: the same for every agent allowed the same actions.
+        self.bulk_key = f"{generation}|{translation.get_language()}|{','.join(b['name'] for b in bulk_buttons)}"
+
+    @property
+    def bulk_form_has_errors(self) -> bool:
+        return self._bulk_form is not None
+
+    @cached_property
+    def bulk_form(self):
+        return self._bulk_form or BulkForm(agents=selectors.agent_users_for_pickers())
+
+    @cached_property
+    def form(self):
+        return QueueFilterForm(
+            self.request.GET, agents=selectors.agent_users_for_pickers(), regions=selectors.queue_regions()
+        )
+
+    @cached_property
+    def filters(self):
+        return self.form.filters()
+
+    @cached_property
+    def _after(self):
+        return selectors.QueueCursor.decode(self.request.GET.get("after", ""))
+
+    @cached_property
+    def _page(self):
+        return selectors.case_list_for_queue(
+            filters=self.filters, user=self.request.user, after=self._after, limit=self.form.page_size()
+        )
+
+    @cached_property
+    def _query(self) -> dict:
+        return {k: v for k, v in self.request.GET.items() if k not in {"after", "view"} and v}
+
+    @cached_property
+    def tabs(self) -> list[dict]:
+        counts = selectors.queue_view_counts(user=self.request.user)
+        return [
+            {
+                "name": name,
+                "label": label,
+                "count": counts[name],
+                "url": "?" + urlencode({**self._query, "view": name}),
+                "current": name == self.filters.view,
+            }
+            for name, label in VIEW_LABELS.items()
+        ]
+
+    @cached_property
+    def cases(self) -> list[dict]:
+        return _queue_rows(self._page.cases)
+
+    @cached_property
+    def next_url(self) -> str:
+        cursor = self._page.next_cursor
+        return "?" + urlencode({**self._query, "view": self.filters.view, "after": cursor.encode()}) if cursor else ""
+
+    @cached_property
+    def first_url(self) -> str:
+        return "?" + urlencode({**self._query, "view": self.filters.view}) if self._after is not None else ""
+
+
 def _queue_context(request, *, bulk_form=None) -> dict:
-    # Read once, shared by the filter and the bulk forms; the pickers need names only.
-    agents = list(selectors.agent_users().only("id", "username", "first_name", "last_name"))
-    form = QueueFilterForm(request.GET, agents=agents, regions=selectors.queue_regions())
-    filters, per_page = form.filters(), form.page_size()
-    after = selectors.QueueCursor.decode(request.GET.get("after", ""))
-    page = selectors.case_list_for_queue(filters=filters, user=request.user, after=after, limit=per_page)
-    counts = selectors.queue_view_counts(user=request.user)
-    query = {k: v for k, v in request.GET.items() if k not in {"after", "view"} and v}
-    tabs = [
-        {
-            "name": name,
-            "label": label,
-            "count": counts[name],
-            "url": "?" + urlencode({**query, "view": name}),
-            "current": name == filters.view,
-        }
-        for name, label in VIEW_LABELS.items()
-    ]
-    here = {**query, "view": filters.view}
+    bulk_buttons = _bulk_buttons(request.user)
     return {
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "cases": _queue_rows(page.cases),
-        "tabs": tabs,
+        "queue": _QueuePage(request, bulk_buttons=bulk_buttons, bulk_form=bulk_form),
         "nobody": _("Nobody"),
-        "next_url": "?" + urlencode({**here, "after": page.next_cursor.encode()}) if page.next_cursor else "",
-        "first_url": "?" + urlencode(here) if after is not None else "",
-        "bulk_form": bulk_form or BulkForm(agents=agents),
-        "bulk_buttons": _bulk_buttons(request.user),
+        "bulk_buttons": bulk_buttons,
     }
+
+
+_CSRF_SLOT = "\x1fcsrf\x1f"  # where the CSRF token goes in a cached page (a character no page holds)
+
+
+def _render_queue(request, template: str, context: dict, *, queue: "_QueuePage"):
+    """Render the queue, or serve it as rendered for the same agent, query and generation (two-phase:
+    the page is kept with a slot for the CSRF token, filled with this request's token when served).
+
+    The key holds everything the page shows: the fragments' keys (queue generation, query, language, time
+    zone, agent), the agent's name and permission set (the header), and the template. A request with a
+    flash message to show is rendered afresh and not kept.
+    """
+    if len(messages.get_messages(request)):
+        return render(request, template, context)
+    user = request.user
+    permissions = ",".join(sorted(user.get_all_permissions())) if not user.is_superuser else "*"
+    parts = (template, queue.head_key, queue.table_key, queue.bulk_key, user.get_full_name(), permissions)
+    key = "rma:queue-page:" + hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+    page = cache.get(key)
+    if page is not None:
+        return HttpResponse(page.replace(_CSRF_SLOT, get_token(request)))
+    token = context["csrf_token"] = get_token(request)  # the one token of this page, as the template shows it
+    response = render(request, template, context)
+    cache.set(key, response.content.decode().replace(token, _CSRF_SLOT), selectors.QUEUE_FRAGMENT_TTL)
+    return response
 
 
 @permission_required("rma.view_returncase")
@@ -198,9 +287,10 @@ def queue(request):
     A plain GET form and real links; with HTMX the filters and pages replace only the table.
     """
     context = _queue_context(request)
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "rma/agent/queue.html#queue-table", context)
-    return render(request, "rma/agent/queue.html", context)
+    template = (
+        "rma/agent/queue.html#queue-table" if request.htmx and not request.htmx.boosted else "rma/agent/queue.html"
+    )
+    return _render_queue(request, template, context, queue=context["queue"])
 
 
 @require_POST

@@ -5,12 +5,21 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib import messages
+from django.contrib.auth.models import Permission
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django_htmx.middleware import HtmxMiddleware
 
 from returns_portal.formatting import format_datetime, format_money
-from rma import selectors
+from rma import selectors, services
 from rma.models import NO_SLA_DUE, ReturnCase, ReturnItem, Shipment
+from rma.views import agent as agent_views
 from rma.views.agent import _PageFormat
 from tests.policies.factories import RegionCountryFactory, RegionFactory, ReturnPolicyFactory
 from tests.rma.factories import OrderLineFactory
@@ -97,20 +106,73 @@ def test_queries_per_page_do_not_grow_with_the_page_size(client, agent, django_a
         if h % 2:
             Shipment.objects.create(case=case, carrier="Demo", tracking_number=f"TRK{h:04d}")
     client.force_login(agent)
-    client.get("/agent/")  # warm up the session, content types and the shared view counts
-    # Session, user, the user's and the groups' permissions, agents, regions, the page, the agent's own count.
-    with django_assert_num_queries(8) as small:
+    client.get("/agent/")  # warm up: session, user, permissions, pickers and the shared counts in the cache
+    # The page and the agent's own count (each query string below is new: nothing rendered for it yet).
+    with django_assert_num_queries(2) as small:
         assert len(numbers(client.get("/agent/?per_page=25"))) == 25
-    with django_assert_num_queries(8) as large:
+    with django_assert_num_queries(2) as large:
         assert len(numbers(client.get("/agent/?per_page=100"))) == 100
     assert len(small.captured_queries) == len(large.captured_queries)
     # A filtered, later page costs the same.
-    page2 = client.get("/agent/?per_page=25").content.decode()
+    page2 = client.get("/agent/?per_page=25&view=open").content.decode()
     next_url = re.search(r'href="(\?[^"]*after=[^"]+)"', page2).group(1).replace("&amp;", "&")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(2):
         assert len(numbers(client.get("/agent/" + next_url + "&kind=return&sla=ok&view=unassigned"))) == 25
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(2):
         assert len(numbers(client.get("/agent/" + next_url))) == 25
+    # With nothing in the cache at all: the session, the user, the permissions (two), the pickers (two)
+    # and the team's view counts on top.
+    cache.clear()
+    with django_assert_num_queries(9):
+        assert len(numbers(client.get("/agent/?per_page=100"))) == 100
+
+
+def test_a_page_seen_again_comes_from_the_cache_until_anything_in_it_changes(client, agent, supervisor):
+    first = make_case(due_in_hours=1)
+    client.force_login(agent)
+    assert numbers(client.get("/agent/")) == [first.rma_number]
+    with CaptureQueriesContext(connection) as seen_again:
+        assert numbers(client.get("/agent/")) == [first.rma_number]
+    assert len(seen_again.captured_queries) == 0  # no list, no counts (and the user from the cache)
+
+    second = make_case(due_in_hours=2)  # filed in the portal: shown at once
+    assert numbers(client.get("/agent/")) == [first.rma_number, second.rma_number]
+    Shipment.objects.create(case=second, carrier="Demo", tracking_number="TRK-NEW")
+    assert "TRK-NEW" in client.get("/agent/").content.decode()
+    nobody = '<span class="muted">Nobody</span>'
+    assert client.get("/agent/").content.decode().count(nobody) == 2
+    supervisor.first_name = "Grace"  # an agent's name: in both assignee pickers
+    supervisor.save()
+    assert client.get("/agent/").content.decode().count("Grace") == 2
+    services.case_assign(case=first, assignee=supervisor, actor=supervisor)  # an update(), no save signal
+    page = client.get("/agent/").content.decode()
+    assert page.count(nobody) == 1 and page.count("Grace") == 3  # and in the row
+    # The HTMX table and the full page show the same rows.
+    partial = client.get("/agent/", HTTP_HX_REQUEST="true").content.decode()
+    assert re.findall(r'href="/agent/cases/(R[0-9A-Z]+)/"', partial) == numbers(client.get("/agent/"))
+
+
+def test_cached_pages_are_per_language_and_mine_is_per_agent(client, agent, supervisor):
+    make_case(assignee=agent)
+    make_case(assignee=supervisor)
+    client.force_login(agent)
+    mine = numbers(client.get("/agent/?view=mine"))
+    client.force_login(supervisor)
+    assert numbers(client.get("/agent/?view=mine")) != mine and len(mine) == 1
+    english = client.get("/agent/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    german = client.get("/agent/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "All open" in english and "Nobody" in english  # the saved views and the table, both cached
+    assert "All open" not in german and "Nobody" not in german
+
+
+def test_a_revoked_permission_holds_from_the_next_request(client, agent):
+    make_case()
+    client.force_login(agent)
+    assert client.get("/agent/").status_code == 200  # the permission set is now in the cache
+    agent.groups.clear()
+    assert client.get("/agent/").status_code in (302, 403)
+    agent.user_permissions.add(Permission.objects.get(codename="view_returncase", content_type__app_label="rma"))
+    assert client.get("/agent/").status_code == 200
 
 
 def test_default_page_size_is_25_and_rows_show_what_an_agent_needs(client, agent, supervisor):
@@ -196,8 +258,9 @@ def test_team_counts_are_shared_briefly_and_recounted_after_a_workspace_change(c
         return dict(re.findall(r'view=(\w+)"[^>]*>[^<]*<span class="count">(\d+)</span>', page))
 
     assert counts()["open"] == "1"
-    second = make_case()  # filed elsewhere (the portal): the shared counts may lag for a few seconds
+    second = make_case()  # filed elsewhere (the portal): listed at once, the team's counts lag a few seconds
     assert counts() == {"open": "1", "mine": "0", "unassigned": "1", "breaching_today": "0", "escalated": "0"}
+    assert second.rma_number in client.get("/agent/").content.decode()
     client.post(f"/agent/cases/{second.rma_number}/action/", {"action": "claim"})
     # The agent's own change drops the shared counts; the agent's own count is always read live.
     assert counts() == {"open": "2", "mine": "1", "unassigned": "1", "breaching_today": "0", "escalated": "0"}
@@ -252,3 +315,33 @@ def test_cursor_round_trip_and_a_broken_cursor_starts_from_the_top(client, agent
     case = make_case()
     client.force_login(agent)
     assert numbers(client.get("/agent/?after=garbage")) == [case.rma_number]
+
+
+def test_a_page_from_the_cache_carries_this_requests_working_csrf_token(agent):
+    make_case()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(agent)
+    rendered = browser.get("/agent/").content.decode()
+    served = browser.get("/agent/").content.decode()  # from the cache
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', served)
+    assert len(set(tokens)) == 1 and f'"X-CSRFToken": "{tokens[0]}"' in served and "\x1f" not in served
+    assert tokens[0] not in rendered  # a token of its own (masked anew), in every form of the page
+    assert browser.post("/agent/logout/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    assert browser.get("/agent/").status_code == 302  # logged out: the token was good
+
+
+def test_a_page_with_a_flash_message_is_rendered_afresh_and_not_kept(rf, agent):
+    make_case()
+
+    def get(message=None):
+        request = rf.get("/agent/")
+        request.user = agent
+        SessionMiddleware(lambda r: None).process_request(request)
+        request._messages = FallbackStorage(request)
+        HtmxMiddleware(lambda r: None)(request)
+        if message:
+            messages.info(request, message)
+        return agent_views.queue(request).content.decode()
+
+    assert "Imported 3 orders" in get("Imported 3 orders")
+    assert "Imported 3 orders" not in get()
