@@ -181,6 +181,8 @@ class BulkForm(forms.Form):
     )
 
     def __init__(self, *args, agents, **kwargs):
+        # Its own ids: the queue's filter form, on the same page, has an "assignee" field too.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         # Choices from the agents the queue page has already loaded: no second query for the same list.
         self.agents = {user.pk: user for user in agents}

@@ -164,11 +164,13 @@ def _queue_rows(cases) -> list[dict]:
 class _QueuePage:
     """What the queue page shows, worked out on first use.
 
-    The template keeps its heavy fragments (saved views with counts and the filters; the table) in the
-    cache under ``head_key`` and ``table_key``: the queue's generation (any change to a case starts a new
-    one, see ``selectors.queue_changed``), the query string, the language and time zone, and, where the
-    fragment depends on it, the agent. A fragment served from the cache never reads these properties,
-    so such a page runs no query for the list or the counts.
+    The whole page is kept by ``_render_queue``; its fragments (saved views with counts and the filters,
+    the table, the bulk form) are also kept on their own, under ``head_key``, ``table_key`` and
+    ``bulk_key``: the queue's generation (any change to a case starts a new one, see
+    ``selectors.queue_changed``), the query string, the language and time zone, and, where the fragment
+    depends on it, the agent. So the table rendered for one agent serves the others with the same query.
+    A page or fragment served from the cache never reads these properties: no query for the list or
+    the counts.
     """
 
     fragment_ttl = selectors.QUEUE_FRAGMENT_TTL
