@@ -20,7 +20,7 @@ class RmaConfig(AppConfig):
         from .selectors import pickers_forget, queue_changed
 
         post_migrate.connect(roles_ensure_on_migrate, sender=self)
-        # What the queue shows: its counts and rendered fragments start afresh after any change.
+        # What the queue shows: its rendered pages and fragments start afresh after any change.
         for model in (ReturnCase, ReturnItem, Shipment, Customer):
             post_save.connect(queue_changed, sender=model, dispatch_uid=f"queue:save:{model.__name__}")
             post_delete.connect(queue_changed, sender=model, dispatch_uid=f"queue:delete:{model.__name__}")

@@ -123,9 +123,9 @@ QUEUE_DEFAULT_PAGE_SIZE = 25
 # workspace forgets them at once after its own changes (queue_view_counts_forget).
 QUEUE_COUNTS_TTL = 10
 _QUEUE_COUNTS_KEY = "rma:queue-view-counts"
-# The queue's rendered fragments (rma/agent/queue.html) are kept this long at most, under the queue's
+# The queue's rendered pages and fragments (rma.views.agent) are kept this long at most, under the queue's
 # generation number: any change to what the queue shows starts a new generation (queue_changed), so a
-# fragment is only reused while nothing it shows has changed. The time limit covers the deadline labels
+# page is only reused while nothing it shows has changed. The time limit covers the deadline labels
 # ("due today" turns "missed" with the clock) and any write that bypasses the ORM.
 QUEUE_FRAGMENT_TTL = 10
 _QUEUE_GENERATION_KEY = "rma:queue:generation"
@@ -235,10 +235,15 @@ _REGIONS_KEY = "rma:pickers:regions"
 _AGENTS_KEY = "rma:pickers:agents"
 
 
-def pickers_forget(**kwargs) -> None:
-    """Drop the cached picker lists (a signal receiver: a region, a user or a permission changed); the
-    queue's rows show agents' names, so its fragments go too."""
+def _pickers_drop() -> None:
     cache.delete_many([_REGIONS_KEY, _AGENTS_KEY])
+
+
+def pickers_forget(**kwargs) -> None:
+    """Drop the cached picker lists (a signal receiver: a region, a user or a permission changed), now and
+    once committed; the queue's rows show agents' names, so its pages and fragments go too."""
+    _pickers_drop()
+    transaction.on_commit(_pickers_drop)
     queue_changed()
 
 

@@ -118,9 +118,9 @@ SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="returns@shop.example")
 
-# The cache holds shared, short-lived values (permission sets, the queue's view counts, pickers' lists).
-# Each process keeps its own in the embedded default; production shares one in Redis (CACHE_URL), which
-# also makes a permission change or a dropped count reach every worker at once.
+# The cache holds sessions, signed-in users and their permission sets, the queue's pages, counts and
+# pickers. Each process keeps its own in the embedded default; production shares one in Redis (CACHE_URL),
+# so that a change drops what it makes stale for every worker at once.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Sessions are read through the cache (and written to the database, so nobody is logged out when it empties).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
