@@ -11,15 +11,13 @@ class ReturnsPortalConfig(AppConfig):
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .auth import permissions_changed, user_changed
+        from .auth import auth_changed
 
         user_model = get_user_model()
-        # Who has which permission: any change drops the cached permission sets.
+        # Users, who is in which group, and what each group and user may do: cached users and permission
+        # sets are stale after any change (a login saves the user too).
         for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
-            m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"permissions:{through.__name__}")
-        for model in (Group, Permission):
-            post_delete.connect(permissions_changed, sender=model, dispatch_uid=f"permissions:del:{model.__name__}")
-        post_save.connect(permissions_changed, sender=Permission, dispatch_uid="permissions:save:Permission")
-        # The signed-in user as cached for the next requests.
-        post_save.connect(user_changed, sender=user_model, dispatch_uid="auth:user:save")
-        post_delete.connect(user_changed, sender=user_model, dispatch_uid="auth:user:delete")
+            m2m_changed.connect(auth_changed, sender=through, dispatch_uid=f"auth:{through.__name__}")
+        for model in (user_model, Group, Permission):
+            post_save.connect(auth_changed, sender=model, dispatch_uid=f"auth:save:{model.__name__}")
+            post_delete.connect(auth_changed, sender=model, dispatch_uid=f"auth:delete:{model.__name__}")

@@ -13,15 +13,15 @@ class RmaConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from policies.models import Region
+        from policies.models import Region, RegionCountry, ReturnPolicy
 
-        from .models import Customer, ReturnCase, ReturnItem, Shipment
+        from .models import Customer, Order, OrderLine, ReturnCase, ReturnItem, Shipment
         from .roles import roles_ensure_on_migrate
         from .selectors import pickers_forget, queue_changed
 
         post_migrate.connect(roles_ensure_on_migrate, sender=self)
-        # What the queue shows: its rendered pages and fragments start afresh after any change.
-        for model in (ReturnCase, ReturnItem, Shipment, Customer):
+        # What the queue shows or filters by: its rendered pages and fragments start afresh after any change.
+        for model in (ReturnCase, ReturnItem, Shipment, Customer, Order, OrderLine, RegionCountry, ReturnPolicy):
             post_save.connect(queue_changed, sender=model, dispatch_uid=f"queue:save:{model.__name__}")
             post_delete.connect(queue_changed, sender=model, dispatch_uid=f"queue:delete:{model.__name__}")
         # The queue's cached pickers: regions and agents (their names, who may work cases).

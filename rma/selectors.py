@@ -1,14 +1,12 @@
 """Reads for the portal and the agent workspace."""
 
 import datetime
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
@@ -26,6 +24,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from policies.models import Region, RegionCountry, ReturnPolicy
+from returns_portal import caching
 
 from .models import (
     NO_SLA_DUE,
@@ -127,7 +126,7 @@ _QUEUE_COUNTS_KEY = "rma:queue-view-counts"
 # generation number: any change to what the queue shows starts a new generation (queue_changed), so a
 # page is only reused while nothing it shows has changed. The time limit covers the deadline labels
 # ("due today" turns "missed" with the clock) and any write that bypasses the ORM.
-QUEUE_FRAGMENT_TTL = 10
+QUEUE_FRAGMENT_TTL = 5  # a page kept 5 s may hold a fragment kept 5 s: 10 s in all
 _QUEUE_GENERATION_KEY = "rma:queue:generation"
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # What a queue row shows, read straight into dicts: no model instances, no columns the row does not need.
@@ -228,41 +227,37 @@ def _region_filter(code: str) -> Q:
     return Q(policy__in=policies) | Q(policy__isnull=True, country__in=countries)
 
 
-# The queue's pickers (regions, agents) are drawn on every page: they come from the cache, dropped when a
-# region, a user or anyone's permissions change (rma.apps), and kept ``PICKERS_TTL`` seconds at most.
+# The queue's pickers (regions, agents) are drawn on every page: they come from the cache, stale as soon
+# as a region, a user or anyone's permissions change (rma.apps), and kept ``PICKERS_TTL`` seconds at most.
 PICKERS_TTL = 300
-_REGIONS_KEY = "rma:pickers:regions"
-_AGENTS_KEY = "rma:pickers:agents"
-
-
-def _pickers_drop() -> None:
-    cache.delete_many([_REGIONS_KEY, _AGENTS_KEY])
+_PICKERS_GENERATION_KEY = "rma:pickers:generation"
 
 
 def pickers_forget(**kwargs) -> None:
-    """Drop the cached picker lists (a signal receiver: a region, a user or a permission changed), now and
-    once committed; the queue's rows show agents' names, so its pages and fragments go too."""
-    _pickers_drop()
-    transaction.on_commit(_pickers_drop)
+    """A signal receiver: a region, a user or a permission changed. The cached picker lists are stale;
+    the queue's rows show agents' names, so its pages and fragments are too."""
+    caching.generation_new(_PICKERS_GENERATION_KEY)
     queue_changed()
 
 
 def queue_regions() -> list[tuple[str, str]]:
     """The regions an agent may filter the queue by, as (code, name)."""
-    regions = cache.get(_REGIONS_KEY)
-    if regions is None:
-        regions = list(Region.objects.order_by("code").values_list("code", "name"))
-        cache.set(_REGIONS_KEY, regions, PICKERS_TTL)
-    return regions
+    return caching.cached(
+        _PICKERS_GENERATION_KEY,
+        "rma:pickers:regions",
+        lambda: list(Region.objects.order_by("code").values_list("code", "name")),
+        PICKERS_TTL,
+    )
 
 
 def agent_users_for_pickers() -> list:
     """``agent_users()`` with their names only (id, username, first and last name), for the pickers."""
-    agents = cache.get(_AGENTS_KEY)
-    if agents is None:
-        agents = list(agent_users().only("id", "username", "first_name", "last_name"))
-        cache.set(_AGENTS_KEY, agents, PICKERS_TTL)
-    return agents
+    return caching.cached(
+        _PICKERS_GENERATION_KEY,
+        "rma:pickers:agents",
+        lambda: list(agent_users().only("id", "username", "first_name", "last_name")),
+        PICKERS_TTL,
+    )
 
 
 def case_list_for_queue(
@@ -377,30 +372,18 @@ def queue_view_counts_forget() -> None:
     cache.delete(_QUEUE_COUNTS_KEY)
 
 
-def queue_new_generation() -> None:
-    """Start a new generation of the queue's rendered fragments and pages (see ``queue_changed``)."""
-    cache.set(_QUEUE_GENERATION_KEY, time.time_ns(), None)
-
-
 def queue_changed(**kwargs) -> None:
-    """Something the queue shows changed (a case, its items, shipment or customer, an agent's name): start
-    a new generation of rendered fragments and pages. Now, and again once the change is committed, so
-    that a page read in between is not kept as the new generation's.
-
-    Connected to the models' save and delete signals (rma.apps); call it after a ``QuerySet.update``.
+    """Something the queue shows changed (a case, its items, shipment, customer or order, an agent's name,
+    a region's countries): its rendered pages and fragments are stale (a new generation, see
+    returns_portal.caching). Connected to the models' save and delete signals (rma.apps); call it after
+    a ``QuerySet.update`` of what the queue shows.
     """
-    queue_new_generation()
-    transaction.on_commit(queue_new_generation)
+    caching.generation_new(_QUEUE_GENERATION_KEY)
 
 
 def queue_generation() -> int:
-    """The current generation of the queue's rendered fragments (see ``queue_changed``)."""
-    generation = cache.get(_QUEUE_GENERATION_KEY)
-    if generation is None:
-        generation = time.time_ns()
-        if not cache.add(_QUEUE_GENERATION_KEY, generation, None):
-            generation = cache.get(_QUEUE_GENERATION_KEY, generation)
-    return generation
+    """The current generation of the queue's rendered pages and fragments (see ``queue_changed``)."""
+    return caching.generation(_QUEUE_GENERATION_KEY)
 
 
 def agent_users():

@@ -69,6 +69,9 @@ def test_agent_filters_the_queue_in_place_and_assigns_from_a_cached_page(
     assert returns[1].rma_number in page.content()
 
     # The queue shows the change at once (a new generation), not the page kept a moment ago.
+    page.goto(f"{live_server.url}/agent/")
+    row = page.locator("table.queue tbody tr", has_text=returns[1].rma_number)
+    assert "Alex Berg" in row.inner_text()
     page.goto(f"{live_server.url}/agent/?view=mine")
     assert rows(page) == [returns[1].rma_number]
     screenshot(page, f"queue-{locale}-mine")

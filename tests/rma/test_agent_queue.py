@@ -11,7 +11,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_htmx.middleware import HtmxMiddleware
@@ -22,7 +22,7 @@ from rma.models import NO_SLA_DUE, ReturnCase, ReturnItem, Shipment
 from rma.views import agent as agent_views
 from rma.views.agent import _PageFormat
 from tests.policies.factories import RegionCountryFactory, RegionFactory, ReturnPolicyFactory
-from tests.rma.factories import OrderLineFactory
+from tests.rma.factories import OrderLineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -317,17 +317,22 @@ def test_cursor_round_trip_and_a_broken_cursor_starts_from_the_top(client, agent
     assert numbers(client.get("/agent/?after=garbage")) == [case.rma_number]
 
 
-def test_a_page_from_the_cache_carries_this_requests_working_csrf_token(agent):
+def test_a_page_from_the_cache_carries_this_sessions_working_csrf_token(agent):
     make_case()
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(agent)
-    rendered = browser.get("/agent/").content.decode()
-    served = browser.get("/agent/").content.decode()  # from the cache
-    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', served)
-    assert len(set(tokens)) == 1 and f'"X-CSRFToken": "{tokens[0]}"' in served and "\x1f" not in served
-    assert tokens[0] not in rendered  # a token of its own (masked anew), in every form of the page
-    assert browser.post("/agent/logout/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
-    assert browser.get("/agent/").status_code == 302  # logged out: the token was good
+    browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]  # the same agent, in two browsers
+    for browser in browsers:
+        browser.force_login(agent)
+    rendered = browsers[0].get("/agent/").content.decode()
+    served = [browser.get("/agent/").content.decode() for browser in browsers]  # from the cache, both
+    for page in served:
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert len(set(tokens)) == 1 and f'"X-CSRFToken": "{tokens[0]}"' in page and "\x1f" not in page
+        assert tokens[0] not in rendered  # masked anew for this request
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', served[1]).group(1)
+    # The second browser's token is its own: good there, refused in the first browser's session.
+    assert browsers[0].post("/agent/logout/", {"csrfmiddlewaretoken": token}).status_code == 403
+    assert browsers[1].post("/agent/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert browsers[1].get("/agent/").status_code == 302  # logged out there
 
 
 def test_a_page_with_a_flash_message_is_rendered_afresh_and_not_kept(rf, agent):
@@ -343,5 +348,26 @@ def test_a_page_with_a_flash_message_is_rendered_afresh_and_not_kept(rf, agent):
             messages.info(request, message)
         return agent_views.queue(request).content.decode()
 
+    kept = get()  # now in the cache
+    assert "Imported 3 orders" not in kept
     assert "Imported 3 orders" in get("Imported 3 orders")
     assert "Imported 3 orders" not in get()
+
+
+def test_a_superuser_made_an_ordinary_user_loses_access_at_once(client, db):
+    boss = UserFactory(username="boss", is_superuser=True)
+    client.force_login(boss)
+    assert client.get("/agent/").status_code == 200  # every permission, now cached
+    boss.is_superuser = False
+    boss.save()
+    assert client.get("/agent/").status_code in (302, 403)
+
+
+def test_a_change_commits_while_the_cache_server_is_away(eu_policy):
+    away = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    line = OrderLineFactory()
+    with override_settings(CACHES=away):
+        case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                                  language="it")  # fmt: skip
+        assert selectors.queue_generation()  # a fresh generation: nothing cached matches it
+    assert ReturnCase.objects.filter(pk=case.pk).exists()
