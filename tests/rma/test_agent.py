@@ -1,21 +1,12 @@
 """The agent workspace through the test client: queue, case page, buttons, stale pages, permissions."""
 
 import pytest
-from django.core.cache import cache
 
 from rma import services
 from rma.models import Refund, ReturnCase
 from tests.rma.factories import OrderLineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_view_counts():
-    """The queue's shared view counts live in the cache for a few seconds: each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -27,14 +27,6 @@ from tests.rma.factories import OrderLineFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_view_counts():
-    """The shared view counts live in the cache for a few seconds: each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def make_case(
     *,
     due_in_hours=24,

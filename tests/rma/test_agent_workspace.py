@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 
 from rma import selectors, services
 from rma.models import AgentProfile, CannedReply, CannedReplyText, CaseEvent, Message, ReturnCase, Shipment
@@ -10,14 +9,6 @@ from tests.rma.factories import CustomerFactory, OrderLineFactory, UserFactory
 from tests.rma.test_agent_queue import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_view_counts():
-    """The queue's shared view counts live in the cache for a few seconds: each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def file_case(*, language="it", country="IT"):
