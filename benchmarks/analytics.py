@@ -40,7 +40,7 @@ def touch_cases(count: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from rma.models import CaseEvent, ReturnCase
+    from rma.cases.models import CaseEvent, ReturnCase
 
     recent = ReturnCase.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(days=30))
     ids = list(recent.order_by("?").values_list("id", flat=True)[:count])
@@ -75,10 +75,11 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from rma import roles
+    from rma.access import roles
     from rma.analytics.models import CaseMonth, ProductReturnMonth, ProductSalesMonth, SalesDay
     from rma.analytics.services import analytics_refresh
-    from rma.models import OrderLine, ReturnCase
+    from rma.cases.models import ReturnCase
+    from rma.orders.models import OrderLine
 
     install_bare_view("Return analytics")
 

@@ -1,6 +1,6 @@
 """Label speed: one render against a bare WeasyPrint page, and 500 labels through a real Celery worker.
 
-(a) Median time of ``rma.documents.render_label`` for a typical label (Italian customer, two items,
+(a) Median time of ``rma.logistics.documents.render_label`` for a typical label (Italian customer, two items,
     Milan return centre) against the median of a bare ``HTML(string=...).write_pdf()`` of a one-line
     A6 page, measured interleaved in the same process after a warm-up. Target: at most 1.5×.
     Chinese and Arabic labels and a bare page that shares the label's URL fetcher are reported too.
@@ -59,9 +59,9 @@ def median_ms(samples: list[float]) -> float:
 def single_process(runs: int) -> dict:
     from weasyprint import HTML
 
-    from rma import documents
-    from rma.documents import Address, DocumentLine, ShipmentDocumentData
-    from rma.documents.render import _url_fetcher
+    from rma.logistics import documents
+    from rma.logistics.documents import Address, DocumentLine, ShipmentDocumentData
+    from rma.logistics.documents.render import _url_fetcher
 
     def data(sender: Address, language: str) -> ShipmentDocumentData:
         lines = tuple(
@@ -144,7 +144,8 @@ def approved_cases(count: int, prefix: str) -> list[int]:
     """Approved cases, one item each, inserted in bulk (what ``case_approve`` leaves behind)."""
     from django.utils import timezone
 
-    from rma.models import Customer, Order, OrderLine, ReturnCase, ReturnItem
+    from rma.cases.models import ReturnCase, ReturnItem
+    from rma.orders.models import Customer, Order, OrderLine
 
     today = timezone.localdate()
     customers = Customer.objects.bulk_create(
@@ -207,7 +208,7 @@ def worker_start(log_path: Path) -> tuple[subprocess.Popen, str]:
 
 
 def labels_done(case_ids: list[int]) -> int:
-    from rma.models import Shipment
+    from rma.logistics.models import Shipment
 
     return Shipment.objects.filter(case_id__in=case_ids).count()
 
@@ -230,7 +231,7 @@ def through_worker(count: int, warmup: int) -> dict:
     from django.core.management import call_command
 
     from returns_portal.celery import app
-    from rma.tasks import label_render
+    from rma.logistics.tasks import label_render
 
     call_command("migrate", verbosity=0)
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -253,7 +254,7 @@ def through_worker(count: int, warmup: int) -> dict:
             process.kill()
             process.wait()
         app.control.purge()
-    from rma.models import ReturnCase
+    from rma.cases.models import ReturnCase
 
     issued = ReturnCase.objects.filter(pk__in=ids, status="label_issued").count()
     seconds = end - start

@@ -6,7 +6,7 @@ through Django's test client (the full middleware stack, a logged-in agent): a b
 constant page, the queue's default view (25 rows), a filtered view, a page deep in the keyset (50 rows
 per page, twenty pages down), and the default view with a change to the queue before every request.
 
-The queue keeps a rendered page while nothing it shows has changed (rma.views.agent._render_queue, keyed
+The queue keeps a rendered page while nothing it shows has changed (rma.workspace.views._render_queue, keyed
 by the queue's generation, which every change to a case replaces): the first three views are agents
 reloading a queue between changes, ``queue_default_after_a_change`` is the worst case, every request
 rendering the page afresh, team counts included. Reports p95 latency and requests per second of each,
@@ -67,9 +67,9 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from rma import selectors
-    from rma.models import CaseEvent, ReturnCase
-    from rma.selectors import QUEUE_DEFAULT_PAGE_SIZE
+    from rma.cases import selectors
+    from rma.cases.models import CaseEvent, ReturnCase
+    from rma.cases.selectors import QUEUE_DEFAULT_PAGE_SIZE
 
     install_bare_view("Case queue")
 

@@ -37,7 +37,7 @@ class CustomerLanguageMiddleware:
         if request.path == "/" and hasattr(request, "session"):
             customer_id = request.session.get("portal_customer_id")
             if customer_id:
-                from rma.selectors import customer_get
+                from rma.cases.selectors import customer_get
 
                 customer = customer_get(customer_id=customer_id)
                 languages = {code for code, _name in settings.LANGUAGES}

@@ -5,18 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from rma.views import webhooks
+from rma.logistics import webhooks
 
 from .views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("agent/", include("rma.urls_agent")),
+    path("agent/", include("rma.workspace.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("webhooks/tracking/", webhooks.tracking, name="webhook_tracking"),
 ]
 urlpatterns += i18n_patterns(
     path("policies/", include("policies.urls")),
-    path("", include("rma.urls_portal")),
+    path("", include("rma.portal.urls")),
 )

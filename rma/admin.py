@@ -7,21 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
-from .models import (
-    AgentProfile,
-    CannedReply,
-    CannedReplyText,
-    CaseEvent,
-    Customer,
-    Notification,
-    Order,
-    OrderLine,
-    Refund,
-    ReturnCase,
-    ReturnItem,
-    Shipment,
-)
+from rma.cases.models import AgentProfile, CaseEvent, Refund, ReturnCase, ReturnItem
+from rma.logistics.models import Shipment
+from rma.messaging import notifications
+from rma.messaging.models import CannedReply, CannedReplyText, Notification
+from rma.orders.models import Customer, Order, OrderLine
 
 
 class OrderLineInline(admin.TabularInline):

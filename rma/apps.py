@@ -14,10 +14,11 @@ class RmaConfig(AppConfig):
         from django.contrib.auth.models import Group
 
         from policies.models import Region, RegionCountry, ReturnPolicy
-
-        from .models import Customer, Order, OrderLine, ReturnCase, ReturnItem, Shipment
-        from .roles import roles_ensure_on_migrate
-        from .selectors import pickers_forget, queue_changed
+        from rma.access.roles import roles_ensure_on_migrate
+        from rma.cases.models import ReturnCase, ReturnItem
+        from rma.cases.selectors import pickers_forget, queue_changed
+        from rma.logistics.models import Shipment
+        from rma.orders.models import Customer, Order, OrderLine
 
         post_migrate.connect(roles_ensure_on_migrate, sender=self)
         # What the queue shows or filters by: its rendered pages and fragments start afresh after any change.

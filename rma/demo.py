@@ -13,10 +13,12 @@ from django.utils import timezone
 from policies.law import EU_MEMBER_STATES
 from policies.models import Region, RegionCountry, ReturnCenter, ReturnPolicy
 from policies.services import policy_create_draft, policy_publish
+from rma.access import roles
+from rma.cases import services
+from rma.cases.models import ReturnCase
+from rma.orders.models import Customer, Order, OrderLine
 
-from . import roles, services
 from .analytics.demo import analytics_demo_load
-from .models import Customer, Order, OrderLine, ReturnCase
 
 STAFF = [
     # username, password, role, first name

@@ -1,31 +1,11 @@
-"""Celery tasks: thin, idempotent wrappers around services; they take ids only."""
+"""Every Celery task of the ``rma`` app, gathered so that the worker's autodiscovery finds them.
 
-from celery import shared_task
+The tasks live with the package that owns the work (``rma.cases.tasks``, ``rma.logistics.tasks``,
+``rma.messaging.tasks``); nothing imports them from here.
+"""
 
-from . import notifications, services
-from .adapters import ProviderError
+from rma.cases.tasks import exchange_settle, refund_execute, sla_sweep
+from rma.logistics.tasks import label_render
+from rma.messaging.tasks import notification_send
 
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def label_render(case_id: int) -> None:
-    services.case_issue_label(case_id=case_id)
-
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
-def notification_send(notification_id: int) -> None:
-    notifications.notification_deliver(notification_id=notification_id)
-
-
-@shared_task(acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8)
-def refund_execute(refund_id: int) -> None:
-    services.refund_pay(refund_id=refund_id)
-
-
-@shared_task(acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8)
-def exchange_settle(exchange_id: int) -> None:
-    services.exchange_charge(exchange_id=exchange_id)
-
-
-@shared_task(acks_late=True)
-def sla_sweep() -> dict:
-    return services.sla_sweep()
+__all__ = ["exchange_settle", "label_render", "notification_send", "refund_execute", "sla_sweep"]

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from rma import roles
+from rma.access import roles
 from tests.policies.factories import RegionCountryFactory, RegionFactory, ReturnPolicyFactory
 from tests.rma.factories import UserFactory
 

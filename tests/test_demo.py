@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from rma.models import Order, ReturnCase
+from rma.cases.models import ReturnCase
+from rma.orders.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -139,8 +139,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ROUTES = {
-    "rma.tasks.label_render": {"queue": "documents"},
-    "rma.tasks.notification_send": {"queue": "notifications"},
+    "rma.logistics.tasks.label_render": {"queue": "documents"},
+    "rma.messaging.tasks.notification_send": {"queue": "notifications"},
     "rma.analytics.tasks.analytics_refresh": {"queue": "sweeps"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -173,7 +173,7 @@ LOGGING = {
 
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
-    "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "sla-sweep": {"task": "rma.cases.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
     "policies-publish-due": {
         "task": "policies.tasks.policies_publish_due",
         "schedule": 60 * 60,
@@ -198,4 +198,4 @@ SHIP_REMINDER_DAYS = env.int("SHIP_REMINDER_DAYS", default=5)
 GOODWILL_LIMIT_PERCENT = {"agent": 10, "supervisor": 50}
 
 # Where the policy simulator finds recent real claims (policies never imports rma: it loads this path).
-POLICY_SIMULATION_SOURCE = "rma.policy_claims.recent_claims"
+POLICY_SIMULATION_SOURCE = "rma.cases.policy_claims.recent_claims"

@@ -11,7 +11,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Return analytics")
 
     def ready(self):
-        from rma.roles import roles_ensure_on_migrate
+        from rma.access.roles import roles_ensure_on_migrate
 
         # The dashboard permission exists only once this app has migrated: give it to the roles then.
         post_migrate.connect(roles_ensure_on_migrate, sender=self)

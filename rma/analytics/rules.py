@@ -118,7 +118,7 @@ class CaseRecord:
     credit_bonus: Decimal = ZERO
     exchange_difference: Decimal | None = None  # None: no exchange order
     deductions: Mapping[str, Decimal] = field(default_factory=dict)  # reason -> amount
-    # Fees quoted at filing (label share and restocking, rma.services.quote), kept back when money is paid.
+    # Fees quoted at filing (label share and restocking, rma.cases.services.quote), kept back when money is paid.
     quoted_fees: Decimal = ZERO
     goodwill: Decimal = ZERO
     label_cost: Decimal | None = None  # None: no label, or no price for it

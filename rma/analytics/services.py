@@ -20,19 +20,19 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from policies.models import RegionCountry
-from rma.models import (
+from rma.cases.models import (
     CaseEvent,
     Compensation,
     Deduction,
     ExchangeOrder,
-    OrderLine,
     Refund,
     ReturnCase,
     ReturnItem,
-    Shipment,
     StoreCreditEntry,
     SurveyResponse,
 )
+from rma.logistics.models import Shipment
+from rma.orders.models import OrderLine
 
 from . import rules
 from .models import (

@@ -4,7 +4,10 @@ import datetime
 import django.db.models.deletion
 import django.db.models.functions.comparison
 import django_fsm
-import rma.models
+import rma.cases.models.case
+import rma.cases.models.items
+import rma.cases.models.money
+import rma.logistics.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -103,7 +106,7 @@ class Migration(migrations.Migration):
             name='InspectionPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=rma.models.inspection_photo_upload_to)),
+                ('image', models.ImageField(upload_to=rma.cases.models.items.inspection_photo_upload_to)),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='rma.inspection')),
             ],
@@ -170,7 +173,7 @@ class Migration(migrations.Migration):
             name='ReturnCase',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rma_number', models.CharField(default=rma.models.rma_number_new, max_length=16, unique=True, verbose_name='RMA number')),
+                ('rma_number', models.CharField(default=rma.cases.models.case.rma_number_new, max_length=16, unique=True, verbose_name='RMA number')),
                 ('kind', models.CharField(choices=[('return', 'Return'), ('exchange', 'Exchange'), ('warranty', 'Warranty claim'), ('delivery', 'Delivery claim')], default='return', max_length=12, verbose_name='kind')),
                 ('status', django_fsm.FSMField(choices=[('requested', 'Requested'), ('needs_info', 'Waiting for your information'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('label_issued', 'Label issued'), ('in_transit', 'On its way back'), ('received', 'Received'), ('inspected', 'Inspected'), ('awaiting_customer', 'Waiting for your answer'), ('refunded', 'Refunded'), ('credited', 'Store credit issued'), ('exchanged', 'Exchanged'), ('repaired', 'Repaired'), ('replaced', 'Replaced'), ('closed', 'Closed'), ('cancelled', 'Cancelled'), ('expired', 'Expired'), ('escalated', 'Escalated')], db_index=True, default='requested', max_length=50, protected=True, verbose_name='status')),
                 ('language', models.CharField(choices=[('en', 'English'), ('it', 'Italian'), ('ro', 'Romanian'), ('zh-hans', 'Simplified Chinese'), ('ja', 'Japanese'), ('de', 'German'), ('fr', 'French'), ('es', 'Spanish'), ('ar', 'Arabic')], max_length=10, verbose_name='language')),
@@ -369,7 +372,7 @@ class Migration(migrations.Migration):
             name='ReturnItemPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=rma.models.item_photo_upload_to)),
+                ('image', models.ImageField(upload_to=rma.cases.models.items.item_photo_upload_to)),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='rma.returnitem')),
             ],
@@ -380,10 +383,10 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('carrier', models.CharField(max_length=40)),
                 ('tracking_number', models.CharField(max_length=64, unique=True)),
-                ('label_pdf', models.FileField(upload_to=rma.models.label_upload_to)),
-                ('packing_slip_pdf', models.FileField(blank=True, upload_to=rma.models.label_upload_to)),
-                ('customs_pdf', models.FileField(blank=True, upload_to=rma.models.label_upload_to)),
-                ('invoice_pdf', models.FileField(blank=True, upload_to=rma.models.label_upload_to)),
+                ('label_pdf', models.FileField(upload_to=rma.logistics.models.label_upload_to)),
+                ('packing_slip_pdf', models.FileField(blank=True, upload_to=rma.logistics.models.label_upload_to)),
+                ('customs_pdf', models.FileField(blank=True, upload_to=rma.logistics.models.label_upload_to)),
+                ('invoice_pdf', models.FileField(blank=True, upload_to=rma.logistics.models.label_upload_to)),
                 ('return_center', models.CharField(blank=True, max_length=100)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='shipment', to='rma.returncase')),
@@ -398,7 +401,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('currency', models.CharField(max_length=3)),
-                ('code', models.CharField(default=rma.models.store_credit_code_new, max_length=20, unique=True)),
+                ('code', models.CharField(default=rma.cases.models.money.store_credit_code_new, max_length=20, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_accounts', to='rma.customer')),
             ],

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from rma.analytics.models import LabelRate
-from rma.models import (
+from rma.cases.models import (
     CaseEvent,
     Compensation,
     Deduction,
@@ -24,11 +24,11 @@ from rma.models import (
     Refund,
     ReturnCase,
     ReturnItem,
-    Shipment,
     StoreCreditAccount,
     StoreCreditEntry,
     SurveyResponse,
 )
+from rma.logistics.models import Shipment
 from tests.policies.factories import RegionCountryFactory, RegionFactory
 from tests.rma.factories import CustomerFactory, OrderFactory, OrderLineFactory, UserFactory
 

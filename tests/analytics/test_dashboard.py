@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from rma import roles
+from rma.access import roles
 from rma.analytics import services
 from rma.analytics.selectors import DashboardFilter, dashboard_figures
 from tests.analytics.dataset import build

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rma.analytics import services, tasks
 from rma.analytics.models import CaseMonth, Grain, ProductReturnMonth, ProductSalesMonth, ReasonDay, SalesDay, Watermark
 from rma.analytics.selectors import DashboardFilter, dashboard_figures
-from rma.models import CaseEvent, ReturnCase, SurveyResponse
+from rma.cases.models import CaseEvent, ReturnCase, SurveyResponse
 from tests.analytics.dataset import at, build
 from tests.rma.factories import OrderFactory, OrderLineFactory
 

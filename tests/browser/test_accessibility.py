@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from rma import services
+from rma.cases import services
 from tests.rma.factories import OrderFactory, OrderLineFactory
 from tests.rma.test_portal import sent_code
 

@@ -3,8 +3,8 @@ from the cache on a reload, and a bulk action posted from that cached page passe
 
 import pytest
 
-from rma import roles
-from rma.models import ReturnCase
+from rma.access import roles
+from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import violations
 from tests.rma.factories import UserFactory

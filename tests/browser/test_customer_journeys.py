@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from policies.models import ReturnPolicy
-from rma.models import ReturnCase
+from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.policies.factories import ReturnCenterFactory
 from tests.rma.factories import OrderFactory, OrderLineFactory

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rma import roles
-from rma.models import ReturnCase
+from rma.access import roles
+from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.rma.factories import OrderFactory, OrderLineFactory, UserFactory
 from tests.rma.test_portal import sent_code

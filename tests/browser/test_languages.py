@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from rma.models import ReturnCase
+from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.rma.factories import OrderFactory, OrderLineFactory
 from tests.rma.test_portal import sent_code

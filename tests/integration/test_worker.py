@@ -7,8 +7,11 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from rma import services
-from rma.models import LocalPayment, Notification, Refund, ReturnCase, Shipment
+from rma.cases import services
+from rma.cases.models import Refund, ReturnCase
+from rma.integrations.models import LocalPayment
+from rma.logistics.models import Shipment
+from rma.messaging.models import Notification
 from tests.integration.conftest import wait_for
 from tests.rma.factories import OrderLineFactory
 
@@ -38,7 +41,7 @@ def test_worker_renders_the_label_and_sends_the_emails(celery_worker, eu_policy,
 
 
 def test_the_same_task_enqueued_twice_yields_one_label(celery_worker, eu_policy, agent):
-    from rma.tasks import label_render
+    from rma.logistics.tasks import label_render
 
     eu_policy.auto_approve = False
     eu_policy.save()
@@ -64,7 +67,7 @@ def _pending() -> bool:
 def test_a_worker_killed_in_the_middle_of_a_label_leaves_exactly_one_label(workers, eu_policy, agent):
     """acks_late: the task of a worker that dies mid-render is delivered again, and the service makes
     the label once, whichever side of the commit the crash fell on."""
-    from rma.models import Order
+    from rma.orders.models import Order
 
     eu_policy.auto_approve = False
     eu_policy.save()

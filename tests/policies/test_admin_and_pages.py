@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from policies.models import ReturnPolicy
-from rma import roles
+from rma.access import roles
 from tests.policies.factories import PolicyRuleFactory
 from tests.rma.factories import OrderLineFactory, UserFactory
 

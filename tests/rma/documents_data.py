@@ -4,7 +4,7 @@ import datetime
 from dataclasses import replace
 from decimal import Decimal
 
-from rma.documents import Address, DocumentLine, ShipmentDocumentData
+from rma.logistics.documents import Address, DocumentLine, ShipmentDocumentData
 
 MILAN = Address(name="Returns Centre", street="Via dei Resi 1", postcode="20121", city="Milano", country="IT")
 ROME = Address(name="Giulia Rossi", street="Via Roma 1", postcode="00184", city="Roma", country="IT")

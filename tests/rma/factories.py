@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from rma import roles
-from rma.models import Customer, Order, OrderLine
+from rma.access import roles
+from rma.orders.models import Customer, Order, OrderLine
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rma import services
-from rma.models import Refund, ReturnCase
+from rma.cases import services
+from rma.cases.models import Refund, ReturnCase
 from tests.rma.factories import OrderLineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

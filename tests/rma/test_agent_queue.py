@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django_htmx.middleware import HtmxMiddleware
 
 from returns_portal.formatting import format_datetime, format_money
-from rma import selectors, services
-from rma.models import NO_SLA_DUE, ReturnCase, ReturnItem, Shipment
-from rma.views import agent as agent_views
-from rma.views.agent import _PageFormat
+from rma.cases import selectors, services
+from rma.cases.models import NO_SLA_DUE, ReturnCase, ReturnItem
+from rma.logistics.models import Shipment
+from rma.workspace import views as agent_views
+from rma.workspace.views import _PageFormat
 from tests.policies.factories import RegionCountryFactory, RegionFactory, ReturnPolicyFactory
 from tests.rma.factories import OrderLineFactory, UserFactory
 

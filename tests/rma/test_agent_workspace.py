@@ -3,8 +3,11 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from rma import selectors, services
-from rma.models import AgentProfile, CannedReply, CannedReplyText, CaseEvent, Message, ReturnCase, Shipment
+from rma.cases import selectors, services
+from rma.cases.models import AgentProfile, CaseEvent, ReturnCase
+from rma.logistics.models import Shipment
+from rma.messaging import services as messaging
+from rma.messaging.models import CannedReply, CannedReplyText, Message
 from tests.rma.factories import CustomerFactory, OrderLineFactory, UserFactory
 from tests.rma.test_agent_queue import make_case
 
@@ -122,13 +125,13 @@ def test_canned_reply_with_a_transition_asks_the_customer(manual_review, agent):
     case = file_case(language="de", country="DE")
     photos = CannedReply.objects.create(name="Ask for photos", transition="request_info")
     CannedReplyText.objects.create(reply=photos, language="en", body="Please send photos of {rma_number}.")
-    services.canned_reply_apply(case=case, actor=agent, reply=photos)
+    messaging.canned_reply_apply(case=case, actor=agent, reply=photos)
     case = ReturnCase.objects.get(pk=case.pk)
     assert case.status == "needs_info" and case.info_request == f"Please send photos of {case.rma_number}."
     missing = CannedReply.objects.create(name="Only Japanese")
     CannedReplyText.objects.create(reply=missing, language="ja", body="...")
     with pytest.raises(services.CaseInvalid):
-        services.canned_reply_apply(case=case, actor=agent, reply=missing)
+        messaging.canned_reply_apply(case=case, actor=agent, reply=missing)
 
 
 def test_bulk_mark_received_from_scanned_tracking_numbers_lists_the_skipped(client, eu_policy, agent):

@@ -8,8 +8,8 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from returns_portal.formatting import format_money
-from rma import documents
-from rma.documents import ReturnPurpose
+from rma.logistics import documents
+from rma.logistics.documents import ReturnPurpose
 from tests.rma.documents_data import MILAN, RIYADH, SHANGHAI, line, shipment
 
 A6_POINTS = (298, 420)  # 105 × 148 mm
@@ -146,7 +146,7 @@ def test_label_qr_code_is_the_signed_drop_off_reference(monkeypatch):
     from PIL import Image
 
     signed = documents.dropoff_code_sign("R0123456789")
-    monkeypatch.setattr("rma.documents.render.dropoff_code_sign", lambda rma: signed)
+    monkeypatch.setattr("rma.logistics.documents.render.dropoff_code_sign", lambda rma: signed)
     reader, _size, _text = read(documents.render_label(shipment()))
     images = [Image.open(io.BytesIO(image.data)).convert("1") for image in reader.pages[0].images]
     qr = next(image for image in images if image.width == image.height)

@@ -5,8 +5,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from rma import documents, services
-from rma.models import Shipment
+from rma.cases import services
+from rma.logistics import documents
+from rma.logistics.models import Shipment
 from tests.rma.factories import CustomerFactory, OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,8 +105,8 @@ def test_cross_border_return_gets_customs_documents_the_customer_can_download(cl
 
     from django.core import mail
 
-    from rma import services
-    from rma.models import Shipment
+    from rma.cases import services
+    from rma.logistics.models import Shipment
     from tests.rma.factories import OrderFactory, OrderLineFactory
 
     order = OrderFactory(customer__country="CH", customer__language="de", ship_country="CH", currency="CHF")
@@ -113,7 +114,7 @@ def test_cross_border_return_gets_customs_documents_the_customer_can_download(cl
     case = services.case_open(customer=order.customer, items=[services.ItemRequest(line, 1, "too_small")],
                               language="de")  # fmt: skip
     assert case.region_fallback  # no region covers CH: an agent decides
-    from rma import roles
+    from rma.access import roles
     from tests.rma.factories import UserFactory
 
     services.case_approve(case=case, actor=UserFactory(role=roles.AGENT))
@@ -130,8 +131,10 @@ def test_cross_border_return_gets_customs_documents_the_customer_can_download(cl
 
 @pytest.mark.django_db(transaction=True)
 def test_unprintable_address_delays_the_label_and_says_why(eu_policy):
-    from rma import services
-    from rma.models import Notification, ReturnCase, Shipment
+    from rma.cases import services
+    from rma.cases.models import ReturnCase
+    from rma.logistics.models import Shipment
+    from rma.messaging.models import Notification
     from tests.rma.factories import OrderFactory, OrderLineFactory
 
     order = OrderFactory(ship_street="Via Roma 1 🏠")
@@ -145,7 +148,7 @@ def test_unprintable_address_delays_the_label_and_says_why(eu_policy):
     assert "🏠" in delayed.body and "cannot make your return label" in delayed.body
     order.ship_street = "Via Roma 1"
     order.save()
-    from rma import roles
+    from rma.access import roles
     from tests.rma.factories import UserFactory
 
     services.case_retry_label(case=case, actor=UserFactory(role=roles.AGENT))

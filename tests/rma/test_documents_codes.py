@@ -7,8 +7,8 @@ import pytest
 from django.core import signing
 from PIL import Image
 
-from rma import documents
-from rma.documents import codes
+from rma.logistics import documents
+from rma.logistics.documents import codes
 
 
 def test_drop_off_code_round_trip():

@@ -6,9 +6,9 @@ from dataclasses import replace
 import pytest
 from django.utils import translation
 
-from rma import documents
-from rma.documents import DocumentKind, fonts
-from rma.documents.errors import DocumentError
+from rma.logistics import documents
+from rma.logistics.documents import DocumentKind, fonts
+from rma.logistics.documents.errors import DocumentError
 from tests.rma.documents_data import MILAN, ROME, SHANGHAI, line, shipment
 
 LABEL, CN23, INVOICE = DocumentKind.LABEL, DocumentKind.CUSTOMS_DECLARATION, DocumentKind.COMMERCIAL_INVOICE

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from rma.models import Customer, Order
+from rma.orders.models import Customer, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,8 @@ def test_tags_are_imported_and_matched_by_policy_rules(tmp_path, eu_policy):
     from django.utils import timezone
 
     from policies.models import PolicyRule
-    from rma import services
-    from rma.models import OrderLine
+    from rma.cases import services
+    from rma.orders.models import OrderLine
 
     delivered = timezone.localdate().isoformat()
     path = tmp_path / "orders.csv"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from rma.models import ExchangeOrder, Refund, ReturnCase
+from rma.cases.models import ExchangeOrder, Refund, ReturnCase
 from tests.rma.factories import OrderFactory, OrderLineFactory
 from tests.rma.test_portal import lookup
 

@@ -8,8 +8,12 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
-from rma import notifications, services
-from rma.models import Customer, LocalSms, Notification
+from rma.cases import services
+from rma.integrations.models import LocalSms
+from rma.messaging import notifications
+from rma.messaging import services as messaging
+from rma.messaging.models import Notification
+from rma.orders.models import Customer
 from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,14 +126,14 @@ def test_no_hand_formatted_money_or_dates():
 
 
 def test_messages_between_agent_and_customer(eu_policy, agent, client):
-    from rma.models import Message
+    from rma.messaging.models import Message
     from tests.rma.test_portal import lookup
 
     line = OrderLineFactory(order__customer__language="it")
     case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
                               language="it")  # fmt: skip
-    services.message_post(case=case, author=agent, body="Può inviarci una foto dell'etichetta?", internal=False)
-    services.message_post(case=case, author=agent, body="Customer seems fine", internal=True)
+    messaging.message_post(case=case, author=agent, body="Può inviarci una foto dell'etichetta?", internal=False)
+    messaging.message_post(case=case, author=agent, body="Customer seems fine", internal=True)
     sent = Notification.objects.get(case=case, event="message")
     assert "Può inviarci una foto" in sent.body and sent.language == "it"
     assert not Notification.objects.filter(event="message").exclude(pk=sent.pk).exists()  # notes are not sent
@@ -152,7 +156,7 @@ def test_transit_reminder_and_inspection_messages(eu_policy, agent):
     services.sla_sweep(now=timezone.now() + datetime.timedelta(days=6))
     services.sla_sweep(now=timezone.now() + datetime.timedelta(days=7))
     assert Notification.objects.filter(case=case, event="ship_reminder").count() == 1
-    from rma.models import ReturnCase
+    from rma.cases.models import ReturnCase
 
     services.case_mark_in_transit(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
     assert Notification.objects.filter(case=case, event="in_transit").exists()

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from rma.models import ReturnCase, ReturnItemPhoto
+from rma.cases.models import ReturnCase, ReturnItemPhoto
 from tests.rma.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,10 +72,10 @@ def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(signed_in):
 
 def test_too_large_and_too_many_photos_are_refused(signed_in, monkeypatch):
     client, order, line = signed_in
-    monkeypatch.setattr("rma.photos.MAX_BYTES", 100)
+    monkeypatch.setattr("rma.cases.photos.MAX_BYTES", 100)
     big = post(client, order, line, [SimpleUploadedFile("big.png", image_bytes("PNG", size=(300, 300)))])
     assert "larger than 10 MB" in big.content.decode()
-    monkeypatch.setattr("rma.photos.MAX_BYTES", 10 * 1024 * 1024)
+    monkeypatch.setattr("rma.cases.photos.MAX_BYTES", 10 * 1024 * 1024)
     many = [SimpleUploadedFile(f"{i}.png", image_bytes("PNG")) for i in range(7)]
     assert "at most 6 photos" in post(client, order, line, many).content.decode()
     assert not ReturnCase.objects.exists()

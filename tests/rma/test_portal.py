@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from rma import services
-from rma.models import ReturnCase
-from rma.notifications import case_link_token
+from rma.cases import services
+from rma.cases.models import ReturnCase
+from rma.messaging.notifications import case_link_token
 from tests.rma.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -245,7 +245,7 @@ def test_survey_after_closing_once(client, order, agent):
 def test_eu_withdrawal_function_with_confirmation_and_a_durable_acknowledgement(client, order):
     from pypdf import PdfReader
 
-    from rma.models import WithdrawalStatement
+    from rma.cases.models import WithdrawalStatement
 
     home = client.get("/en/").content.decode()
     assert "Withdraw from contract here" in home

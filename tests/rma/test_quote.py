@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from rma import services
-from rma.models import ReturnCase
+from rma.cases import services
+from rma.cases.models import ReturnCase
 from tests.policies.factories import ReturnCenterFactory
 from tests.rma.factories import OrderFactory, OrderLineFactory, UserFactory
 from tests.rma.test_portal import lookup

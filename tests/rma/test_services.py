@@ -6,9 +6,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from rma import services
-from rma.models import CaseEvent, LocalPayment, Notification, Refund, ReturnCase, Shipment
-from rma.tasks import label_render, notification_send, refund_execute
+from rma.cases import services
+from rma.cases.models import CaseEvent, Refund, ReturnCase
+from rma.cases.tasks import refund_execute
+from rma.integrations.models import LocalPayment
+from rma.logistics.models import Shipment
+from rma.logistics.tasks import label_render
+from rma.messaging.models import Notification
+from rma.messaging.tasks import notification_send
 from tests.rma.factories import OrderLineFactory, UserFactory
 
 # Real commits, so side effects enqueued with delay_on_commit run as they do in production.
@@ -216,7 +221,7 @@ def test_email_failure_is_recorded_and_retried_without_losing_the_message(eu_pol
         raise OSError("SMTP down")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken_send)
-    from rma.notifications import notification_deliver
+    from rma.messaging.notifications import notification_deliver
 
     with pytest.raises(OSError):
         notification_deliver(notification_id=notification.id)

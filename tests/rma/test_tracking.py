@@ -5,8 +5,11 @@ import time
 
 import pytest
 
-from rma import adapters, services
-from rma.models import ReturnCase, TrackingEvent
+from rma.cases import services
+from rma.cases.models import ReturnCase
+from rma.integrations import adapters
+from rma.logistics import tracking
+from rma.logistics.models import TrackingEvent
 from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,7 +19,7 @@ SECRET = "test-webhook-secret"
 def send(client, payload, *, secret=SECRET, timestamp=None):
     body = json.dumps(payload).encode()
     timestamp = str(timestamp or int(time.time()))
-    signature = services.webhook_signature(secret=secret, timestamp=timestamp, body=body)
+    signature = tracking.webhook_signature(secret=secret, timestamp=timestamp, body=body)
     return client.post("/webhooks/tracking/", body, content_type="application/json",
                        headers={"X-Webhook-Timestamp": timestamp, "X-Webhook-Signature": signature})  # fmt: skip
 

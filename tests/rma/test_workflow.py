@@ -12,18 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from rma import services
-from rma.adapters import LocalPaymentProvider, ProviderError
-from rma.models import (
-    CaseEvent,
-    Compensation,
-    ExchangeOrder,
-    LocalPayment,
-    Notification,
-    Refund,
-    ReturnCase,
-    StoreCreditEntry,
-)
+from rma.cases import services
+from rma.cases.models import CaseEvent, Compensation, ExchangeOrder, Refund, ReturnCase, StoreCreditEntry
+from rma.integrations.adapters import LocalPaymentProvider, ProviderError
+from rma.integrations.models import LocalPayment
+from rma.messaging.models import Notification
 from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -332,7 +325,7 @@ def test_workflow_diagram_is_current():
 
 def test_customer_wishes_use_the_codes_the_policy_offers():
     from policies.taxonomy import Resolution as Offered
-    from rma.models import Resolution as Wished
+    from rma.cases.models import Resolution as Wished
 
     assert set(Wished.values) <= set(Offered.values)
 

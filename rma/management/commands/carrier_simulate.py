@@ -8,7 +8,9 @@ import urllib.request
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from rma import adapters, services
+from rma.cases import services
+from rma.integrations import adapters
+from rma.logistics import tracking
 
 
 class Command(BaseCommand):
@@ -22,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, tracking_number, status, url, **options):
         body = json.dumps(adapters.local_tracking_event(tracking_number=tracking_number, status=status)).encode()
         timestamp = str(int(time.time()))
-        signature = services.webhook_signature(secret=settings.CARRIER_WEBHOOK_SECRET, timestamp=timestamp, body=body)
+        signature = tracking.webhook_signature(secret=settings.CARRIER_WEBHOOK_SECRET, timestamp=timestamp, body=body)
         request = urllib.request.Request(  # noqa: S310 - the shop's own address
             url, data=body, method="POST",
             headers={"Content-Type": "application/json", "X-Webhook-Timestamp": timestamp,

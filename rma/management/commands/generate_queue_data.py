@@ -16,8 +16,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from rma import roles
-from rma.models import AgentProfile, CaseEvent, CaseKind, Customer, Order, OrderLine, ReturnCase, ReturnItem
+from rma.access import roles
+from rma.cases.models import AgentProfile, CaseEvent, CaseKind, ReturnCase, ReturnItem
+from rma.orders.models import Customer, Order, OrderLine
 
 LANGUAGES = [("en", "US"), ("it", "IT"), ("de", "DE"), ("fr", "FR"), ("ro", "RO"), ("zh-hans", "CN"), ("ja", "JP")]
 OPEN_MIX = [("requested", 40), ("needs_info", 5), ("approved", 5), ("label_issued", 15), ("in_transit", 15),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rma import imports
+from rma.orders import imports
 
 
 class Command(BaseCommand):

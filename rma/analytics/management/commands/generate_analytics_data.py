@@ -20,22 +20,20 @@ from django.utils import timezone
 
 from policies.models import Region, RegionCountry
 from rma.analytics.models import LabelRate
-from rma.models import (
+from rma.cases.models import (
     CaseEvent,
     Compensation,
-    Customer,
     Deduction,
     ExchangeOrder,
-    Order,
-    OrderLine,
     Refund,
     ReturnCase,
     ReturnItem,
-    Shipment,
     StoreCreditAccount,
     StoreCreditEntry,
     SurveyResponse,
 )
+from rma.logistics.models import Shipment
+from rma.orders.models import Customer, Order, OrderLine
 
 # country, language, currency, region code (None: no region covers it), weight
 COUNTRIES = [("IT", "it", "EUR", "EU", 18), ("DE", "de", "EUR", "EU", 22), ("FR", "fr", "EUR", "EU", 14),

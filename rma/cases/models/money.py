@@ -1,0 +1,132 @@
+"""Money for a case: refunds, store credit, exchange orders and goodwill, each with an idempotency key."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rma.orders.models import Customer
+
+from .case import RMA_ALPHABET, ReturnCase
+
+
+class Refund(models.Model):
+    """Money back to the customer's original payment method; the idempotency key is a database constraint."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Refund")
+        PRICE_REDUCTION = "price_reduction", _("Price reduction")
+        EXCHANGE_DIFFERENCE = "exchange_difference", _("Price difference of an exchange")
+        GOODWILL = "goodwill", _("Goodwill refund")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="refunds")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.REFUND)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
+    provider = models.CharField(max_length=40)
+    provider_reference = models.CharField(max_length=120, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self):
+        return f"{self.case.rma_number} {self.amount} {self.currency}"
+
+
+def store_credit_code_new() -> str:
+    return "SC-" + "".join(secrets.choice(RMA_ALPHABET) for _ in range(12))
+
+
+class StoreCreditAccount(models.Model):
+    """A customer's store credit in one currency; the balance is the sum of its ledger entries."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_accounts")
+    currency = models.CharField(max_length=3)
+    code = models.CharField(max_length=20, unique=True, default=store_credit_code_new)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "currency"], name="one_credit_account_per_currency")]
+
+    def __str__(self):
+        return self.code
+
+
+class StoreCreditEntry(models.Model):
+    """One movement on a store credit account; entries are never changed, corrections are new entries."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Store credit for a return")
+        BONUS = "bonus", _("Bonus for choosing store credit")
+        VOUCHER = "voucher", _("Goodwill voucher")
+        REDEMPTION = "redemption", _("Used in an order")
+
+    account = models.ForeignKey(StoreCreditAccount, on_delete=models.PROTECT, related_name="entries")
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, null=True, blank=True, related_name="credits")
+    kind = models.CharField(max_length=12, choices=Kind)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.account.code} {self.amount}"
+
+
+class ExchangeOrder(models.Model):
+    """The replacement sent for an exchange or a replacement; a price difference is charged or refunded."""
+
+    case = models.OneToOneField(ReturnCase, on_delete=models.PROTECT, related_name="exchange_order")
+    number = models.CharField(max_length=40, unique=True)
+    description = models.TextField(_("what is sent"))
+    price_difference = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3)
+    payment_reference = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.number
+
+
+class Compensation(models.Model):
+    """A goodwill gesture beyond what is owed, within the limit of the person who grants it."""
+
+    class Kind(models.TextChoices):
+        VOUCHER = "voucher", _("Discount voucher")
+        FREE_SHIPPING = "free_shipping", _("Free shipping on the next order")
+        PARTIAL_REFUND = "partial_refund", _("Partial refund")
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="compensations")
+    kind = models.CharField(max_length=16, choices=Kind)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3)
+    code = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="compensation_amount_not_negative")]
+
+    def __str__(self):
+        return f"{self.case.rma_number} {self.kind} {self.amount}"

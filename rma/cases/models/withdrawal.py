@@ -1,0 +1,23 @@
+"""Withdrawals made with the EU withdrawal function, kept as submitted."""
+
+from django.db import models
+
+from rma.orders.models import Order
+
+from .case import ReturnCase
+
+
+class WithdrawalStatement(models.Model):
+    """A withdrawal made with the EU withdrawal function (CRD Art. 11a), kept as it was submitted."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="withdrawals")
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    language = models.CharField(max_length=10)
+    content = models.TextField()  # the statement as the customer confirmed it
+    submitted_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.order.number} {self.submitted_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,410 @@
+"""Filing a case and the workflow transitions that move no money (one service per transition)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policies import selectors as policy_selectors
+from policies.rules import Claim, evaluate
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+from rma.cases.models import CaseEvent, CaseKind, CaseStatus, Resolution, ReturnCase, ReturnItem, ReturnItemPhoto
+from rma.cases.services import quote, sla
+from rma.cases.services.assignment import case_auto_assign
+from rma.cases.services.errors import CaseInvalid, CasePermissionDenied
+from rma.cases.services.workflow import event_add, not_allowed, transition_run
+from rma.integrations import adapters
+from rma.logistics import documents
+from rma.logistics.models import Shipment
+from rma.messaging import notifications
+from rma.orders.models import Customer, OrderLine
+
+DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
+# Reasons where the customer tells what happens and since when (the start of a diagnosis).
+PROBLEM_REASONS = frozenset({Reason.DEFECTIVE, Reason.NOT_AS_DESCRIBED})
+# Reasons a customer must show with photos (of the parcel and the item).
+PHOTO_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT})
+FAULT_ONLY_RESOLUTIONS = frozenset({Resolution.REPAIR, Resolution.REPLACEMENT})
+# Below these amounts a damaged or wrong item costs more to send back than it is worth: the customer keeps it.
+DEFAULT_KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    order_line: OrderLine
+    quantity: int
+    reason: str
+    resolution: str = Resolution.REFUND
+    exchange_wish: str = ""
+    photos: tuple = ()  # cleaned files (rma.photos.photo_clean)
+    problem: str = ""  # for faults: what happens and since when
+
+
+def item_decision(
+    *,
+    order_line: OrderLine,
+    reason: str,
+    country: str,
+    today: datetime.date | None = None,
+    context: policy_selectors.PolicyContext | None = None,
+    previous_returns: int | None = None,
+):
+    """The engine's decision for returning one order line for a reason, with the policy row used.
+
+    Pass ``context`` (``policies.selectors.policy_context``) and ``previous_returns`` when deciding many
+    lines at once: they are the same for every line of a customer.
+    """
+    context = context or policy_selectors.policy_context(country=country)
+    order = order_line.order
+    if previous_returns is None:
+        previous_returns = customer_previous_returns(order.customer_id)
+    claim = Claim(
+        country=country,
+        category=order_line.category,
+        reason=reason,
+        delivered_on=order.delivered_on,
+        claimed_on=today or timezone.localdate(),
+        ordered_on=order.ordered_on,
+        last_delivered_on=order.delivered_on,
+        informed=order.withdrawal_info_given,
+        sku=order_line.sku,
+        tags=frozenset(order_line.tags or ()),
+        item_value=Decimal(str(order_line.unit_price)),
+        order_value=order_value(order),
+        currency=order.currency,
+        previous_returns=previous_returns,
+        reference=f"line:{order_line.pk}",
+    )
+    return context.policy, evaluate(claim, context.snapshot, context.jurisdiction)
+
+
+def customer_previous_returns(customer_id: int) -> int:
+    return (
+        ReturnCase.objects.filter(customer_id=customer_id)
+        .exclude(status__in=[CaseStatus.CANCELLED, CaseStatus.REJECTED])
+        .count()
+    )
+
+
+def order_value(order) -> Decimal:
+    return sum((Decimal(str(line.unit_price)) * line.quantity for line in order.lines.all()), Decimal(0))
+
+
+def returnable_quantity(order_line: OrderLine) -> int:
+    """Bought quantity less what is already in open or completed returns."""
+    taken = (
+        ReturnItem.objects.filter(order_line=order_line)
+        .exclude(case__status__in=[CaseStatus.REJECTED, CaseStatus.CANCELLED, CaseStatus.EXPIRED])
+        .aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+    return max(order_line.quantity - taken, 0)
+
+
+def case_kind_for(items: list[ItemRequest]) -> str:
+    reasons = {i.reason for i in items}
+    if reasons & DELIVERY_REASONS:
+        return CaseKind.DELIVERY
+    if reasons - CHANGE_OF_MIND_REASONS:
+        return CaseKind.WARRANTY
+    if any(i.resolution == Resolution.EXCHANGE for i in items):
+        return CaseKind.EXCHANGE
+    return CaseKind.RETURN
+
+
+def _needs_shipment(items: list[ItemRequest]) -> bool:
+    """Damaged or wrong goods of little value stay with the customer: shipping them back costs more."""
+    if not all(i.reason in DELIVERY_REASONS for i in items):
+        return True
+    currency = items[0].order_line.order.currency
+    limit = {**DEFAULT_KEEP_ITEM_BELOW, **getattr(settings, "KEEP_ITEM_BELOW", {})}.get(currency)
+    total = sum((Decimal(str(i.order_line.unit_price)) * i.quantity for i in items), Decimal(0))
+    return limit is None or total >= limit
+
+
+def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int):
+    line = request.order_line
+    if line.order.customer_id != customer.pk:
+        raise CaseInvalid(_("This item is not part of your orders."))
+    if request.quantity < 1 or request.quantity > returnable_quantity(line):
+        raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name})
+    if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
+        raise CaseInvalid(_("Repair or replacement is only offered for faulty, damaged or wrong items."))
+    if request.reason in PROBLEM_REASONS and not request.problem.strip():
+        raise CaseInvalid(_("Describe what is wrong with %(item)s and since when.") % {"item": line.name})
+    if request.reason in PHOTO_REASONS and not request.photos:
+        raise CaseInvalid(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name})
+    if request.resolution == Resolution.EXCHANGE and not request.exchange_wish.strip():
+        raise CaseInvalid(_("Tell us what you would like instead of %(item)s.") % {"item": line.name})
+    policy, decision = item_decision(
+        order_line=line, reason=request.reason, country=customer.country, context=context,
+        previous_returns=previous_returns,
+    )  # fmt: skip
+    if not decision.eligible:
+        raise CaseInvalid(_("%(item)s cannot be returned for this reason.") % {"item": line.name})
+    if decision.resolutions and request.resolution not in decision.resolutions:
+        raise CaseInvalid(
+            _("For %(item)s the shop offers: %(choices)s.")
+            % {"item": line.name, "choices": ", ".join(str(Resolution(r).label) for r in decision.resolutions
+                                                        if r in Resolution.values)}
+        )  # fmt: skip
+    return policy, decision
+
+
+def case_open(
+    *, customer: Customer, items: list[ItemRequest], language: str, return_method: str | None = None
+) -> ReturnCase:
+    """File a case for a customer. Approves it at once when every item may be and the policy allows.
+
+    The fees of the quote the customer saw (``rma.cases.services.quote``) are frozen on the case and its items.
+    """
+    if not items:
+        raise CaseInvalid(_("Choose at least one item to return."))
+    if len({i.resolution for i in items}) > 1:
+        # A case is settled once (one refund, one credit, one exchange...): one resolution per request.
+        raise CaseInvalid(_("Choose the same resolution for every item, or file a separate request for the others."))
+    if len({i.order_line.order.currency for i in items}) > 1:
+        raise CaseInvalid(_("Items paid in different currencies must be returned in separate requests."))
+    with transaction.atomic():
+        # Lock the customer's row so two filings at once cannot both take the same units.
+        Customer.objects.select_for_update().get(pk=customer.pk)
+        context = policy_selectors.policy_context(country=customer.country)
+        previous = customer_previous_returns(customer.pk)
+        checked = [
+            (request, *_check_item(customer, request, context=context, previous_returns=previous)) for request in items
+        ]
+        policy = checked[0][1]
+        decisions = [d for _r, _p, d in checked]
+        return_method = return_method or quote.methods_offered(decisions)[0]
+        if return_method not in quote.methods_offered(decisions):
+            raise CaseInvalid(_("This way of sending the item back is not offered for these items."))
+        quoted = quote.quote_build(
+            currency=items[0].order_line.order.currency,
+            lines=[(r.order_line.name, r.quantity, r.order_line.unit_price, r.resolution, d) for r, _p, d in checked],
+            method=return_method, policy=policy, today=timezone.localdate(),
+        )  # fmt: skip
+        needs_shipment = _needs_shipment(items)
+        case = ReturnCase(
+            customer=customer,
+            kind=case_kind_for(items),
+            language=language,
+            country=customer.country,
+            policy=policy,
+            region_fallback=context.fallback,
+            needs_shipment=needs_shipment,
+            return_shipping_paid_by=quoted.shipping_paid_by,
+            return_method=return_method,
+            shipping_fee=quoted.shipping_fee if needs_shipment else 0,
+        )
+        case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
+        case.save()
+        for (request, _policy, decision), line in zip(checked, quoted.lines, strict=True):
+            item = ReturnItem.objects.create(
+                restocking_fee=line.restocking_fee,
+                case=case,
+                order_line=request.order_line,
+                quantity=request.quantity,
+                reason=request.reason,
+                resolution=request.resolution,
+                exchange_wish=request.exchange_wish.strip(),
+                problem=request.problem.strip(),
+                eligible=decision.eligible,
+                basis=decision.basis,
+                deadline=decision.deadline,
+                decision=decision.as_dict(),
+            )
+            for photo in request.photos:
+                ReturnItemPhoto.objects.create(item=item, image=photo)
+        sla.sla_start(case)
+        case.save()
+        if customer.language != language:
+            # The language the customer filed in is the one everything later is sent in.
+            Customer.objects.filter(pk=customer.pk).update(language=language)
+        event_add(case, kind=CaseEvent.Kind.FILED, role="customer", to_status=case.status, kind_of_case=case.kind)
+        notifications.notification_queue(case=case, event="filed")
+        if all(d.auto_approve for _r, _p, d in checked) and not case.region_fallback:
+            case.auto_approved = True
+            case.decided_at = case.first_responded_at = timezone.now()
+            transition_run(case, "approve", actor=None, role="system", check_perm=False)
+            _after_approval(case)
+    if not case.auto_approved:
+        # After the filing is committed: when nobody is free the case simply waits in the "unassigned" view.
+        case_auto_assign(case=case)
+    return case
+
+
+def _after_approval(case: ReturnCase) -> None:
+    from rma.logistics.tasks import label_render
+
+    if case.needs_shipment:
+        label_render.delay_on_commit(case.id)
+
+
+def _decided(case: ReturnCase) -> None:
+    now = timezone.now()
+    case.decided_at = case.decided_at or now
+    sla.sla_mark_response(case, now=now)
+
+
+@transaction.atomic
+def case_approve(*, case: ReturnCase, actor) -> ReturnCase:
+    _decided(case)
+    transition_run(case, "approve", actor=actor)
+    notifications.notification_queue(case=case, event="approved")
+    _after_approval(case)
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: ReturnCase, actor, reason: str) -> ReturnCase:
+    if not reason.strip():
+        raise CaseInvalid(_("Tell the customer why the return is rejected."))
+    _decided(case)
+    transition_run(case, "reject", actor=actor, reason=reason.strip())
+    notifications.notification_queue(case=case, event="rejected")
+    return case
+
+
+@transaction.atomic
+def case_request_info(*, case: ReturnCase, actor, question: str) -> ReturnCase:
+    if not question.strip():
+        raise CaseInvalid(_("Write the question the customer should answer."))
+    sla.sla_mark_response(case)
+    transition_run(case, "request_info", actor=actor, question=question.strip())
+    notifications.notification_queue(case=case, event="needs_info", occurrence=str(case.events.count()))
+    return case
+
+
+@transaction.atomic
+def case_provide_info(*, case: ReturnCase, customer_id: int, answer: str) -> ReturnCase:
+    """The customer answers a question; the case goes back to the agents' decision."""
+    if case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    if not answer.strip():
+        raise CaseInvalid(_("Please write your answer."))
+    transition_run(case, "provide_info", actor=None, role="customer", check_perm=False, answer=answer.strip())
+    return case
+
+
+def case_issue_label(*, case_id: int) -> ReturnCase:
+    """Make the shipping documents and move the case to label_issued. Safe to run twice: one label results.
+
+    Data the documents cannot be made from (an address the label fonts cannot print, a missing HS code
+    for customs...) is recorded on the case for the agent, and the customer is told the label is delayed
+    and why; nothing is booked with the carrier, and the task does not retry until an agent asks again.
+    """
+    with transaction.atomic():
+        case = ReturnCase.objects.select_for_update().get(pk=case_id)
+        if Shipment.objects.filter(case=case).exists() or case.status != CaseStatus.APPROVED:
+            return case
+        center = policy_selectors.return_center_for_country(country=case.country)
+        purpose = (
+            documents.ReturnPurpose.REPAIR
+            if case.items.filter(resolution__in=[Resolution.REPAIR, Resolution.REPLACEMENT]).exists()
+            else documents.ReturnPurpose.REFUND
+        )
+        data = documents.shipment_data_from_case(case=case, return_center=center, purpose=purpose)
+        problems = documents.shipment_problems(data)
+        if problems:
+            stored = [p.as_dict() for p in problems]
+            if stored != case.document_problems:
+                case.document_problems = stored
+                case.save(update_fields=["document_problems", "updated_at"])
+                event_add(case, kind=CaseEvent.Kind.LABEL_PROBLEM, problems=stored)
+                notifications.notification_queue(
+                    case=case, event="label_delayed", occurrence=str(case.events.count()),
+                    params={"problems": stored},
+                )  # fmt: skip
+            return case
+        booking = adapters.carrier().book_return(
+            rma_number=case.rma_number, from_country=data.sender.country, to_country=data.recipient.country
+        )
+        data = documents.shipment_data_from_case(
+            case=case, return_center=center, purpose=purpose,
+            tracking_number=booking.tracking_number, carrier_name=booking.carrier,
+        )  # fmt: skip
+        shipment = Shipment(
+            case=case, carrier=booking.carrier, tracking_number=booking.tracking_number,
+            return_center=center.name if center else documents.RETURN_CENTER["name"],
+        )  # fmt: skip
+        files = {
+            documents.DocumentKind.LABEL: ("label_pdf", "label"),
+            documents.DocumentKind.PACKING_SLIP: ("packing_slip_pdf", "packing-slip"),
+            documents.DocumentKind.CUSTOMS_DECLARATION: ("customs_pdf", "cn23"),
+            documents.DocumentKind.COMMERCIAL_INVOICE: ("invoice_pdf", "invoice"),
+        }
+        for kind in documents.documents_required(data):
+            field, name = files[kind]
+            pdf = documents.RENDERERS[kind](data)
+            getattr(shipment, field).save(f"{name}-{case.rma_number}.pdf", ContentFile(pdf), save=False)
+        shipment.save()
+        case.document_problems = []
+        event_add(case, kind=CaseEvent.Kind.LABEL, tracking_number=booking.tracking_number, carrier=booking.carrier,
+                  cross_border=data.is_cross_border)  # fmt: skip
+        transition_run(case, "issue_label", actor=None, role="system", check_perm=False)
+        notifications.notification_queue(case=case, event="label_ready")
+    return case
+
+
+@transaction.atomic
+def case_retry_label(*, case: ReturnCase, actor) -> ReturnCase:
+    """After the data was corrected, ask for the documents again."""
+    if not actor.has_perm("rma.process_case"):
+        raise CasePermissionDenied(_("You are not allowed to do this."))
+    if case.status != CaseStatus.APPROVED or not case.needs_shipment:
+        raise not_allowed(case)
+    _after_approval(case)
+    return case
+
+
+@transaction.atomic
+def case_mark_in_transit(*, case: ReturnCase, actor) -> ReturnCase:
+    transition_run(case, "mark_in_transit", actor=actor)
+    notifications.notification_queue(case=case, event="in_transit")
+    return case
+
+
+@transaction.atomic
+def case_mark_received(*, case: ReturnCase, actor) -> ReturnCase:
+    sla.sla_on_received(case)
+    transition_run(case, "mark_received", actor=actor)
+    case.items.update(status=ReturnItem.Status.RECEIVED)
+    notifications.notification_queue(case=case, event="received")
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: ReturnCase, actor) -> ReturnCase:
+    case.closed_at = timezone.now()
+    transition_run(case, "close", actor=actor)
+    notifications.notification_queue(case=case, event="closed")
+    return case
+
+
+@transaction.atomic
+def case_cancel(*, case: ReturnCase, actor=None, customer_id: int | None = None) -> ReturnCase:
+    """Cancel before the parcel is on its way: by an agent (``actor``) or by the case's customer."""
+    if actor is None and case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    transition_run(case, "cancel", actor=actor, role="customer" if actor is None else "agent",
+                   check_perm=actor is not None)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, case: ReturnCase, actor) -> ReturnCase:
+    transition_run(case, "escalate", actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_deescalate(*, case: ReturnCase, actor) -> ReturnCase:
+    """A supervisor sends an escalated case back to where it was."""
+    transition_run(case, "deescalate", actor=actor)
+    return case

@@ -1,0 +1,103 @@
+"""Adapters to the edge of the world: the payment provider and the carrier, each with a local default.
+
+A real provider implements the same small interface (see docs/adapters.md) and is chosen in settings.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
+
+
+class ProviderError(Exception):
+    """A transient failure at a provider (timeout, 5xx): the caller retries with the same key."""
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    reference: str
+
+
+class LocalPaymentProvider:
+    """Records refunds in its own table; the same idempotency key always returns the first payment."""
+
+    name = "local"
+
+    def refund(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
+        return self._record("refund", idempotency_key, amount, currency)
+
+    def charge(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
+        return self._record("charge", idempotency_key, amount, currency)
+
+    def _record(self, kind, idempotency_key, amount, currency) -> PaymentResult:
+        from rma.integrations.models import LocalPayment
+
+        try:
+            with transaction.atomic():
+                payment = LocalPayment.objects.create(
+                    idempotency_key=idempotency_key,
+                    kind=kind,
+                    amount=amount,
+                    currency=currency,
+                    reference="LP-" + secrets.token_hex(8).upper(),
+                )
+        except IntegrityError:
+            payment = LocalPayment.objects.get(idempotency_key=idempotency_key)
+        return PaymentResult(reference=payment.reference)
+
+
+@dataclass(frozen=True)
+class LabelBooking:
+    carrier: str
+    tracking_number: str
+
+
+class LocalCarrier:
+    """A simulated carrier: issues tracking numbers derived from the RMA number (stable on retries)."""
+
+    name = "local"
+    display_name = "Returns Post"
+
+    def book_return(self, *, rma_number: str, from_country: str, to_country: str) -> LabelBooking:
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{rma_number}".encode()).hexdigest()[:12].upper()
+        return LabelBooking(carrier=self.display_name, tracking_number=f"RP{digest}{to_country[:2]}")
+
+
+class LocalSmsGateway:
+    """Records text messages in its own table instead of sending them; one record per idempotency key."""
+
+    name = "local"
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> None:
+        from rma.integrations.models import LocalSms
+
+        LocalSms.objects.get_or_create(idempotency_key=idempotency_key, defaults={"phone": to, "body": body})
+
+
+def sms_gateway():
+    return import_string(getattr(settings, "SMS_GATEWAY", "rma.integrations.adapters.LocalSmsGateway"))()
+
+
+def local_tracking_event(*, tracking_number: str, status: str, location: str = "") -> dict:
+    """What the simulated carrier sends to the tracking webhook for one scan."""
+    from django.utils import timezone
+
+    return {
+        "event_id": f"{tracking_number}:{status}:{secrets.token_hex(4)}",
+        "tracking_number": tracking_number,
+        "status": status,
+        "occurred_at": timezone.now().isoformat(),
+        "location": location,
+    }
+
+
+def payment_provider():
+    return import_string(getattr(settings, "PAYMENT_PROVIDER", "rma.integrations.adapters.LocalPaymentProvider"))()
+
+
+def carrier():
+    return import_string(getattr(settings, "CARRIER_ADAPTER", "rma.integrations.adapters.LocalCarrier"))()

@@ -1,0 +1,10 @@
+"""Celery tasks of logistics: the shipping documents of an approved case."""
+
+from celery import shared_task
+
+from rma.cases import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def label_render(case_id: int) -> None:
+    services.case_issue_label(case_id=case_id)

@@ -1,0 +1,122 @@
+"""The agent side of a case's thread: messages to the customer, internal notes and canned replies (macros)."""
+
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rma.cases.models import CaseEvent, ReturnCase
+from rma.cases.services import sla
+from rma.cases.services.cases import case_reject, case_request_info
+from rma.cases.services.errors import CaseInvalid, CasePermissionDenied
+from rma.cases.services.workflow import event_add
+from rma.messaging import notifications
+from rma.messaging.models import CannedReply, Message
+
+MESSAGE_PERMISSION = "rma.process_case"
+MAX_MESSAGE_LENGTH = 4000
+PLACEHOLDER = re.compile(r"\{(customer_name|rma_number|shop_name)\}")
+# Transitions a canned reply may apply, each given the reply's text: the service and its text argument.
+MACRO_TRANSITIONS = {
+    "request_info": (case_request_info, "question"),
+    "reject": (case_reject, "reason"),
+}
+
+
+def _check_author(author) -> None:
+    if author is None or not author.is_active or not author.has_perm(MESSAGE_PERMISSION):
+        raise CasePermissionDenied(_("You are not allowed to do this."))
+
+
+@transaction.atomic
+def message_post(*, case: ReturnCase, author, body: str, internal: bool) -> Message:
+    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues."""
+    _check_author(author)
+    body = (body or "").strip()
+    if not body:
+        raise CaseInvalid(_("Write a message first."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise CaseInvalid(_("A message can have at most %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH})
+    message = Message(
+        case=case, author=author, internal=internal, body=body, language="" if internal else case.language
+    )
+    message.full_clean()
+    message.save()
+    if not internal and case.first_responded_at is None:
+        sla.sla_mark_response(case)
+        ReturnCase.objects.filter(pk=case.pk).update(first_responded_at=case.first_responded_at)
+    event_add(
+        case,
+        kind=CaseEvent.Kind.NOTE if internal else CaseEvent.Kind.MESSAGE,
+        actor=author,
+        role="agent",
+        message_id=message.pk,
+    )
+    if not internal:
+        notifications.notification_queue(
+            case=case, event="message", occurrence=str(message.pk), params={"message": body[:1000]}
+        )
+    return message
+
+
+def message_post_customer(*, case: ReturnCase, customer_id: int, body: str, attachment=None) -> Message:
+    """The customer writes to the agents from the case page; the case stays where it is."""
+    if case.customer_id != customer_id:
+        raise CaseInvalid(_("No such return."))
+    body = (body or "").strip()
+    if not body:
+        raise CaseInvalid(_("Write a message first."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise CaseInvalid(_("A message can have at most %(count)s characters.") % {"count": MAX_MESSAGE_LENGTH})
+    message = Message(case=case, author=None, internal=False, body=body, language=case.language)
+    if attachment is not None:
+        message.attachment = attachment
+    message.full_clean()
+    message.save()
+    event_add(case, kind=CaseEvent.Kind.MESSAGE, role="customer", message_id=message.pk)
+    return message
+
+
+def canned_reply_fill(text: str, *, case: ReturnCase) -> str:
+    """Replace the known placeholders; braces that are not placeholders stay as they are."""
+    values = {
+        "customer_name": case.customer.name,
+        "rma_number": case.rma_number,
+        "shop_name": getattr(settings, "SHOP_NAME", ""),
+    }
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def canned_reply_text(*, reply: CannedReply, language: str) -> str | None:
+    """The reply's text in ``language``, else in its base language, else in the site's default; None if none."""
+    texts = {t.language: t.body for t in reply.texts.all()}
+    for candidate in (language, language.split("-")[0], settings.LANGUAGE_CODE):
+        if candidate in texts:
+            return texts[candidate]
+    return None
+
+
+def canned_reply_apply(*, case: ReturnCase, actor, reply: CannedReply) -> ReturnCase:
+    """Send a macro in the customer's language, filled in; apply its transition when it has one.
+
+    With a transition the text goes with it (the question of ``request_info``, the reason of a rejection)
+    and the customer is told by that transition's notification; otherwise it is posted as a message.
+    """
+    _check_author(actor)
+    if not reply.active:
+        raise CaseInvalid(_("This canned reply is no longer in use."))
+    text = canned_reply_text(reply=reply, language=case.language)
+    if text is None:
+        raise CaseInvalid(
+            _("The canned reply “%(name)s” has no text in %(language)s yet.")
+            % {"name": reply.name, "language": case.get_language_display()}
+        )
+    body = canned_reply_fill(text, case=case)
+    if reply.transition:
+        if reply.transition not in MACRO_TRANSITIONS:
+            raise CaseInvalid(_("The canned reply “%(name)s” names an unknown action.") % {"name": reply.name})
+        service, argument = MACRO_TRANSITIONS[reply.transition]
+        return service(case=case, actor=actor, **{argument: body})
+    message_post(case=case, author=actor, body=body, internal=False)
+    return case

@@ -1,0 +1,205 @@
+"""Forms of the customer portal: order lookup, the return request, messages, preferences, survey."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason, ReturnMethod
+from rma.cases import photos
+from rma.cases.models import Resolution
+from rma.cases.services.cases import PHOTO_REASONS, PROBLEM_REASONS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to six photos, each decoded and re-encoded without metadata (rma.photos)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > photos.MAX_PER_ITEM:
+            raise forms.ValidationError(
+                gettext("You can add at most %(count)s photos.") % {"count": photos.MAX_PER_ITEM}
+            )
+        return [photos.photo_clean(f) for f in files]
+
+
+class OrderLookupForm(forms.Form):
+    order_number = forms.CharField(label=_("Order number"), max_length=40)
+    email = forms.EmailField(label=_("Email address used for the order"))
+
+
+class WithdrawalForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    order_number = forms.CharField(label=_("Order number"), max_length=40)
+    email = forms.EmailField(label=_("Email address used for the order"))
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The 6-digit code from the email"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+METHOD_CHOICES = {
+    ReturnMethod.MAIL_LABEL: _("Prepaid label: print it, stick it on the parcel and hand it to the carrier"),
+    ReturnMethod.DROP_OFF_QR: _("Drop-off point: show a QR code there, no printer needed"),
+    ReturnMethod.RETURN_CENTER: _("Return centre: bring the parcel yourself, no label fee"),
+}
+
+
+class ReturnRequestForm(forms.Form):
+    """One quantity, reason and wished resolution per order line, built from the lines the customer may return.
+
+    With ``review=True`` the form is checked for the summary only: photos are not required yet, since
+    they are sent with the request itself.
+    """
+
+    return_method = forms.ChoiceField(
+        label=_("How would you like to send it back?"), widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(self, *args, lines, methods, review=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines  # list of rma.portal.views.LineView
+        self.review = review
+        self.fields["return_method"].choices = [(m, METHOD_CHOICES[m]) for m in methods]
+        self.fields["return_method"].initial = methods[0]
+        self.methods = methods
+        for line in lines:
+            self.fields[f"qty_{line.id}"] = forms.IntegerField(
+                label=_("Quantity to return"),
+                min_value=0,
+                initial=0,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "max": line.returnable}),
+            )
+            self.fields[f"reason_{line.id}"] = forms.ChoiceField(
+                label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *Reason.choices]
+            )
+            self.fields[f"resolution_{line.id}"] = forms.ChoiceField(
+                label=_("What would you like?"), required=False, choices=Resolution.choices, initial=Resolution.REFUND
+            )
+            self.fields[f"wish_{line.id}"] = forms.CharField(
+                label=_("For an exchange: what would you like instead?"),
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": gettext("e.g. the same in size M")}),
+            )
+            self.fields[f"photos_{line.id}"] = MultiplePhotoField(
+                label=_("Photos (needed if it arrived damaged; JPEG, PNG, WebP or HEIC, up to 10 MB each)"),
+                required=False,
+            )
+            self.fields[f"problem_{line.id}"] = forms.CharField(
+                label=_("If it is faulty or not as described: what happens, and since when?"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            line.problem_field = self[f"problem_{line.id}"]
+            line.qty_field = self[f"qty_{line.id}"]
+            line.photos_field = self[f"photos_{line.id}"]
+            line.reason_field = self[f"reason_{line.id}"]
+            line.resolution_field = self[f"resolution_{line.id}"]
+            line.wish_field = self[f"wish_{line.id}"]
+
+    def clean_return_method(self):
+        # The first method offered is pre-selected; a request without one (an old page) gets it too.
+        return self.cleaned_data.get("return_method") or self.methods[0]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = []
+        for line in self.lines:
+            qty = cleaned.get(f"qty_{line.id}") or 0
+            reason = cleaned.get(f"reason_{line.id}")
+            resolution = cleaned.get(f"resolution_{line.id}") or Resolution.REFUND
+            wish = (cleaned.get(f"wish_{line.id}") or "").strip()
+            item_photos = cleaned.get(f"photos_{line.id}") or []
+            problem = (cleaned.get(f"problem_{line.id}") or "").strip()
+            if qty == 0:
+                continue
+            if line.returnable == 0:
+                self.add_error(f"qty_{line.id}", gettext("This item is already in an open return."))
+                continue
+            if qty > line.returnable:
+                self.add_error(
+                    f"qty_{line.id}",
+                    gettext("You can return at most %(count)s of this item.") % {"count": line.returnable},
+                )
+                continue
+            if not reason:
+                self.add_error(f"reason_{line.id}", gettext("Tell us why you are returning this item."))
+                continue
+            if not line.eligible_for(reason):
+                self.add_error(f"reason_{line.id}", line.refusal_for(reason))
+                continue
+            if resolution in {Resolution.REPAIR, Resolution.REPLACEMENT} and reason in CHANGE_OF_MIND_REASONS:
+                self.add_error(
+                    f"resolution_{line.id}",
+                    gettext("Repair or replacement is only offered for faulty, damaged or wrong items."),
+                )
+                continue
+            if resolution == Resolution.EXCHANGE and not wish:
+                self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
+                continue
+            if reason in PROBLEM_REASONS and not problem:
+                self.add_error(f"problem_{line.id}", gettext("Tell us what happens and since when."))
+                continue
+            if reason in PHOTO_REASONS and not item_photos and not self.review:
+                self.add_error(f"photos_{line.id}", gettext("Add at least one photo of the parcel and the item."))
+                continue
+            chosen.append((line, qty, reason, resolution, wish, tuple(item_photos), problem))
+        if not chosen and not self.errors:
+            raise forms.ValidationError(gettext("Choose at least one item and how many to return."))
+        if len({resolution for _line, _qty, _reason, resolution, *_rest in chosen}) > 1:
+            raise forms.ValidationError(
+                gettext("Choose the same resolution for every item, or file a separate request for the others.")
+            )
+        cleaned["chosen"] = chosen
+        return cleaned
+
+
+class PreferencesForm(forms.Form):
+    non_essential = forms.BooleanField(
+        label=_("Also send me confirmations and surveys, not only what I need to complete a return"), required=False
+    )
+    notify_sms = forms.BooleanField(label=_("Text me important updates (when the shop has my phone number)"),
+                                    required=False)  # fmt: skip
+
+
+class CustomerMessageForm(forms.Form):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    attachment = forms.FileField(label=_("Attach a photo (optional)"), required=False)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        return photos.photo_clean(upload) if upload else None
+
+
+class SurveyForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with how we handled your return?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Anything we could do better?"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class ProvideInfoForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)

@@ -1,0 +1,521 @@
+"""The customer portal: find an order, file a return, follow the case, download the label."""
+
+import base64
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from policies import selectors as policy_selectors
+from policies.explain import render_step
+from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+from rma.access import services as access
+from rma.cases import selectors, services
+from rma.cases.models import BEFORE_SHIPPING, CaseStatus
+from rma.logistics import documents
+from rma.messaging import notifications
+from rma.messaging import services as messaging
+from rma.portal.forms import (
+    CustomerMessageForm,
+    OrderLookupForm,
+    PreferencesForm,
+    ProvideInfoForm,
+    ReturnRequestForm,
+    SurveyForm,
+    VerifyCodeForm,
+    WithdrawalForm,
+)
+from rma.portal.tips import tips_for
+
+SESSION_KEY = "portal_customer_id"
+PENDING_KEY = "portal_pending_lookup"
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _customer_id(request) -> int | None:
+    return request.session.get(SESSION_KEY)
+
+
+def _sign_in(request, customer) -> None:
+    """Remember the customer on this session (a new session key), with their time zone."""
+    request.session.cycle_key()
+    request.session.pop(PENDING_KEY, None)
+    request.session[SESSION_KEY] = customer.pk
+    if customer.time_zone:
+        request.session["portal_time_zone"] = customer.time_zone
+    else:
+        request.session.pop("portal_time_zone", None)
+
+
+@dataclass
+class LineView:
+    """What the portal shows for one order line: how many can go back, and for which reasons, why."""
+
+    line: object
+    returnable: int
+    decisions: dict = field(default_factory=dict)  # reason -> Decision
+
+    @property
+    def id(self):
+        return self.line.id
+
+    def eligible_for(self, reason: str) -> bool:
+        return self.decisions[reason].eligible
+
+    def refusal_for(self, reason: str) -> str:
+        return render_step(self.decisions[reason].summary)
+
+    @property
+    def change_of_mind(self):
+        return self.decisions[Reason.CHANGE_OF_MIND]
+
+    @property
+    def fault(self):
+        return self.decisions[Reason.DEFECTIVE]
+
+    @property
+    def can_return(self) -> bool:
+        return self.returnable > 0 and (self.change_of_mind.eligible or self.fault.eligible)
+
+    @property
+    def sentence(self) -> str:
+        if self.returnable == 0:
+            return _("This item is already in a return.")
+        return render_step(self.change_of_mind.summary)
+
+    @property
+    def tips(self) -> list:
+        return tips_for(self.line.category)
+
+    @property
+    def fault_sentence(self) -> str:
+        """A second sentence for faults when they are treated differently from a change of mind."""
+        if self.returnable == 0 or self.change_of_mind.eligible and self.fault.deadline == self.change_of_mind.deadline:
+            return ""
+        return render_step(self.fault.summary)
+
+
+def _line_views(order, country: str, context) -> list[LineView]:
+    today = timezone.localdate()
+    # One policy context and one count of earlier returns for the page, not one per line and reason.
+    previous = services.customer_previous_returns(order.customer_id)
+    views = []
+    for line in order.lines.all():
+        decisions = {}
+        for reason in Reason.values:
+            # Every change-of-mind reason gets the same decision, and so does every fault reason.
+            key = Reason.CHANGE_OF_MIND if reason in CHANGE_OF_MIND_REASONS else Reason.DEFECTIVE
+            if key not in decisions:
+                decisions[key] = services.item_decision(
+                    order_line=line, reason=key, country=country, today=today, context=context,
+                    previous_returns=previous,
+                )[1]  # fmt: skip
+            decisions[reason] = decisions[key]
+        views.append(LineView(line=line, returnable=services.returnable_quantity(line), decisions=decisions))
+    return views
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    form = OrderLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order = selectors.order_find_for_lookup(
+            number=form.cleaned_data["order_number"], email=form.cleaned_data["email"]
+        )
+        if order is None:
+            form.add_error(
+                None,
+                _(
+                    "We could not find an order with these details. Check the order number "
+                    "and the email address and try again."
+                ),
+            )
+        else:
+            try:
+                lookup = access.lookup_code_issue(
+                    order=order,
+                    email=form.cleaned_data["email"],
+                    ip=_client_ip(request),
+                    language=request.LANGUAGE_CODE,
+                )
+            except access.AccessDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                request.session[PENDING_KEY] = lookup.pk
+                if settings.PORTAL_DEMO_SHOW_CODE:
+                    messages.info(
+                        request, _("Demo mode: the code sent by email is %(code)s.") % {"code": lookup.plain_code}
+                    )
+                return redirect("portal:verify")
+    cases = orders = []
+    customer_id = _customer_id(request)
+    if customer_id:
+        cases = selectors.case_list_for_customer(customer=customer_id)
+        orders = selectors.order_list_for_customer(customer=customer_id)
+    return render(request, "rma/portal/lookup.html", {"form": form, "cases": cases, "orders": orders})
+
+
+@require_POST
+def sign_out(request):
+    """Forget the customer on this browser (a shared computer)."""
+    request.session.flush()
+    messages.info(request, _("You are signed out."))
+    return redirect("portal:lookup")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Type the code from the email; a right code opens the order."""
+    lookup_id = request.session.get(PENDING_KEY)
+    if not lookup_id:
+        messages.info(request, _("Please enter your order number and email address first."))
+        return redirect("portal:lookup")
+    form = VerifyCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = access.lookup_code_verify(lookup_id=lookup_id, code=form.cleaned_data["code"])
+        except access.AccessDenied as exc:
+            form.add_error("code", str(exc))
+        else:
+            _sign_in(request, order.customer)
+            return redirect("portal:order_return", number=order.number)
+    return render(request, "rma/portal/verify.html", {"form": form})
+
+
+def verify_link(request, token):
+    """The one-time link from the email."""
+    try:
+        order = access.lookup_link_verify(token=token)
+    except access.AccessDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:lookup")
+    _sign_in(request, order.customer)
+    return redirect("portal:order_return", number=order.number)
+
+
+@require_http_methods(["GET", "POST"])
+def order_return(request, number):
+    customer_id = _customer_id(request)
+    order = selectors.order_get_for_customer(customer_id=customer_id, number=number) if customer_id else None
+    if order is None:
+        messages.info(request, _("Please enter your order number and email address first."))
+        return redirect("portal:lookup")
+    country = order.customer.country
+    context = policy_selectors.policy_context(country=country)
+    lines = _line_views(order, country, context)
+    returnable = [line for line in lines if line.can_return]
+    methods = services.methods_offered([d for line in returnable for d in (line.change_of_mind, line.fault)])
+    review = "review" in request.POST
+    form = ReturnRequestForm(
+        request.POST or None, request.FILES or None, lines=returnable, methods=methods, review=review
+    )
+    quote = None
+    if request.method == "POST" and form.is_valid():
+        quote = services.quote_build(
+            currency=order.currency,
+            lines=[
+                (line.line.name, qty, line.line.unit_price, resolution, line.decisions[reason])
+                for line, qty, reason, resolution, *_rest in form.cleaned_data["chosen"]
+            ],
+            method=form.cleaned_data["return_method"],
+            policy=context.policy,
+            today=timezone.localdate(),
+        )
+    if request.method == "POST" and form.is_valid() and not review:
+        items = [
+            services.ItemRequest(
+                order_line=line.line,
+                quantity=qty,
+                reason=reason,
+                resolution=resolution,
+                exchange_wish=wish,
+                photos=item_photos,
+                problem=problem,
+            )
+            for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
+        ]
+        try:
+            case = services.case_open(
+                customer=order.customer, items=items, language=request.LANGUAGE_CODE,
+                return_method=form.cleaned_data["return_method"],
+            )  # fmt: skip
+        except services.CaseInvalid as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
+            return redirect("portal:case_detail", rma_number=case.rma_number)
+    template = "rma/portal/order_return.html"
+    if request.htmx and review:
+        template += "#return-summary"  # the summary alone, refreshed as the customer changes the form
+    return render(
+        request,
+        template,
+        {
+            "order": order,
+            "form": form,
+            "quote": quote,
+            "region": context.region,
+            "return_center": policy_selectors.return_center_for_country(country=country),
+            "returnable": returnable,
+            "not_returnable": [line for line in lines if not line.can_return],
+        },
+    )
+
+
+def _case_for_request(request, rma_number):
+    customer_id = _customer_id(request)
+    case = selectors.case_get_for_customer(customer_id=customer_id, rma_number=rma_number) if customer_id else None
+    if case is None:
+        raise Http404(_("No such return."))
+    return case
+
+
+def _signed_link(request, rma_number, view):
+    """Sign the customer in from a link in an email, then show the page without the token in the URL."""
+    data = notifications.case_link_read(request.GET["t"])
+    if data is None or data.get("rma") != rma_number:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    customer = selectors.customer_get(customer_id=data["c"])
+    if customer is None:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    _sign_in(request, customer)
+    return redirect(reverse(view, kwargs={"rma_number": rma_number}))
+
+
+def case_detail(request, rma_number):
+    if request.GET.get("t"):
+        return _signed_link(request, rma_number, "portal:case_detail")
+    case = _case_for_request(request, rma_number)
+    return _render_case(request, case)
+
+
+def _dropoff_qr(case) -> str:
+    """The drop-off QR code as an inline SVG data URI, once the label exists."""
+    if not hasattr(case, "shipment"):
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(documents.dropoff_qr_svg(case.rma_number)).decode()
+
+
+def _render_case(request, case, *, info_form=None, survey_form=None, message_form=None, status=200):
+    return render(
+        request,
+        "rma/portal/case_detail.html",
+        {
+            "case": case,
+            "items": case.items.all(),
+            "events": case.events.all(),
+            "shipment": getattr(case, "shipment", None),
+            "refunds": case.refunds.all(),
+            "exchange_order": getattr(case, "exchange_order", None),
+            "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
+            "dropoff_qr": _dropoff_qr(case),
+            "quote": services.quote_for_case(case),
+            "return_center": policy_selectors.return_center_for_country(country=case.country),
+            "can_cancel": case.status in BEFORE_SHIPPING,
+            "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
+            "thread": [m for m in case.messages.all() if not m.internal],
+            "message_form": message_form or CustomerMessageForm(),
+            "survey_form": survey_form
+            or (SurveyForm() if case.status == CaseStatus.CLOSED and not hasattr(case, "survey") else None),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def case_provide_info(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    form = ProvideInfoForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, info_form=form, status=400)
+    try:
+        services.case_provide_info(case=case, customer_id=_customer_id(request), answer=form.cleaned_data["answer"])
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you. We have your answer and will get back to you."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_POST
+def case_message(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    form = CustomerMessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_case(request, case, message_form=form, status=400)
+    try:
+        messaging.message_post_customer(case=case, customer_id=_customer_id(request), body=form.cleaned_data["body"],
+                                       attachment=form.cleaned_data.get("attachment"))  # fmt: skip
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your message has been sent. We will answer by email."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_POST
+def case_survey(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, survey_form=form, status=400)
+    try:
+        services.survey_submit(case=case, customer_id=_customer_id(request), rating=form.cleaned_data["rating"],
+                               comment=form.cleaned_data["comment"])  # fmt: skip
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_POST
+def case_answer_offer(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.case_answer_offer(case=case, customer_id=_customer_id(request), accept=accept)
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        if accept:
+            messages.success(request, _("You accepted the offer. We will pay it shortly."))
+        else:
+            messages.info(request, _("You refused the offer. A supervisor will look at your return."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+DOCUMENT_FIELDS = {
+    "label": "label_pdf",
+    "packing-slip": "packing_slip_pdf",
+    "cn23": "customs_pdf",
+    "invoice": "invoice_pdf",
+}
+
+
+def case_label(request, rma_number):
+    if request.GET.get("t"):
+        return _signed_link(request, rma_number, "portal:case_label")
+    return case_document(request, rma_number, "label")
+
+
+def case_document(request, rma_number, kind):
+    """One of the case's shipping documents, for its customer only."""
+    case = _case_for_request(request, rma_number)
+    shipment = getattr(case, "shipment", None)
+    if kind == "label-4x6" and shipment is not None:
+        # The thermal-printer format is made on request from the same data as the stored A6 label.
+        pdf = documents.render_label(
+            documents.shipment_data_from_case(
+                case=case, return_center=policy_selectors.return_center_for_country(country=case.country),
+                tracking_number=shipment.tracking_number, carrier_name=shipment.carrier,
+            ),
+            fmt=documents.PageFormat.THERMAL_4X6,
+        )  # fmt: skip
+        return FileResponse(io.BytesIO(pdf), content_type="application/pdf", as_attachment=True,
+                            filename=f"label-4x6-{case.rma_number}.pdf")  # fmt: skip
+    field = DOCUMENT_FIELDS.get(kind)
+    document = getattr(shipment, field, None) if shipment and field else None
+    if not document:
+        raise Http404(_("This document is not ready yet."))
+    return FileResponse(document.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"{kind}-{case.rma_number}.pdf")  # fmt: skip
+
+
+@require_POST
+def case_cancel(request, rma_number):
+    case = _case_for_request(request, rma_number)
+    try:
+        services.case_cancel(case=case, actor=None, customer_id=_customer_id(request))
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your return has been cancelled."))
+    return redirect("portal:case_detail", rma_number=rma_number)
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """From the link in an email: confirm, then stop the messages a customer does not need."""
+    customer = selectors.customer_get(customer_id=notifications.unsubscribe_read(token) or 0)
+    if customer is None:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    if request.method == "POST":
+        services.customer_preferences_set(customer=customer, unsubscribed=True, notify_sms=customer.notify_sms)
+        return render(request, "rma/portal/unsubscribe.html", {"done": True})
+    return render(request, "rma/portal/unsubscribe.html", {"done": False})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    customer_id = _customer_id(request)
+    customer = selectors.customer_get(customer_id=customer_id) if customer_id else None
+    if customer is None:
+        messages.info(request, _("Please enter your order number and email address first."))
+        return redirect("portal:lookup")
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"notify_sms": customer.notify_sms, "non_essential": customer.unsubscribed_at is None},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.customer_preferences_set(
+            customer=customer,
+            unsubscribed=not form.cleaned_data["non_essential"],
+            notify_sms=form.cleaned_data["notify_sms"],
+        )
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("portal:preferences")
+    return render(request, "rma/portal/preferences.html", {"form": form, "customer": customer})
+
+
+WITHDRAW_KEY = "portal_withdrawal"
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request):
+    """EU withdrawal function, step 1: who withdraws from which order (CRD Art. 11a)."""
+    form = WithdrawalForm(request.POST or None, initial=request.session.get(WITHDRAW_KEY))
+    if request.method == "POST" and form.is_valid():
+        request.session[WITHDRAW_KEY] = form.cleaned_data
+        return redirect("portal:withdraw_confirm")
+    return render(request, "rma/portal/withdraw.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw_confirm(request):
+    """Step 2: the statement as it will be sent, and the button that confirms it."""
+    data = request.session.get(WITHDRAW_KEY)
+    if not data:
+        return redirect("portal:withdraw")
+    order = selectors.order_find_for_lookup(number=data["order_number"], email=data["email"])
+    if request.method == "POST":
+        request.session.pop(WITHDRAW_KEY, None)
+        if order is not None:
+            try:
+                services.withdrawal_submit(order=order, name=data["name"], email=data["email"],
+                                           language=request.LANGUAGE_CODE)  # fmt: skip
+            except services.CaseInvalid as exc:
+                messages.error(request, str(exc))
+                return redirect("portal:withdraw")
+        # The same answer whether or not the details matched an order: nothing is revealed.
+        return render(request, "rma/portal/withdraw_done.html", {"email": data["email"]})
+    statement = (
+        services.withdrawal_statement_text(order=order, name=data["name"])
+        if order is not None
+        else _("I, %(name)s, hereby withdraw from my contract for the goods of order %(number)s.")
+        % {"name": data["name"], "number": data["order_number"]}
+    )
+    return render(request, "rma/portal/withdraw_confirm.html", {"data": data, "statement": statement})

@@ -1,1 +1,0 @@
-"""Views of the customer portal (portal.py) and the agent workspace (agent.py)."""

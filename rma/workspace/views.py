@@ -1,0 +1,589 @@
+"""The agent workspace: the case queue and one page per case with the actions allowed now."""
+
+import hashlib
+from urllib.parse import quote
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.dates import format_timedelta
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
+from django.views.decorators.http import require_POST
+
+from returns_portal.formatting import babel_locale
+from rma.cases import selectors, services
+from rma.cases.models import CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
+from rma.logistics import documents
+from rma.messaging import services as messaging
+from rma.workspace.forms import (
+    SLA_LABELS,
+    VIEW_LABELS,
+    AssignForm,
+    BulkForm,
+    CannedReplyForm,
+    ExchangeForm,
+    GoodwillForm,
+    InspectForm,
+    MessageForm,
+    OfferForm,
+    QueueFilterForm,
+    RefundForm,
+    RejectForm,
+    RequestInfoForm,
+)
+
+ACTION_LABELS = {
+    "approve": pgettext_lazy("action", "Approve"),
+    "reject": pgettext_lazy("action", "Reject"),
+    "request_info": pgettext_lazy("action", "Ask the customer"),
+    "mark_in_transit": pgettext_lazy("action", "Mark as shipped"),
+    "mark_received": pgettext_lazy("action", "Mark as received"),
+    "offer_partial_refund": pgettext_lazy("action", "Offer a partial refund"),
+    "refund": pgettext_lazy("action", "Refund"),
+    "credit": pgettext_lazy("action", "Give store credit"),
+    "exchange": pgettext_lazy("action", "Send the exchange"),
+    "mark_repaired": pgettext_lazy("action", "Mark as repaired"),
+    "replace": pgettext_lazy("action", "Send a replacement"),
+    "close": pgettext_lazy("action", "Close"),
+    "cancel": pgettext_lazy("action", "Cancel the return"),
+    "escalate": pgettext_lazy("action", "Escalate to a supervisor"),
+    "deescalate": pgettext_lazy("action", "Send back to the queue"),
+    "inspect": pgettext_lazy("action", "Save the inspection"),
+    "retry_label": pgettext_lazy("action", "Make the label again"),
+    "goodwill": pgettext_lazy("action", "Grant the goodwill gesture"),
+    "claim": pgettext_lazy("action", "Take this case"),
+    "assign": pgettext_lazy("action", "Assign"),
+    "message": pgettext_lazy("action", "Send to the customer"),
+    "note": pgettext_lazy("action", "Save as internal note"),
+    "canned": pgettext_lazy("action", "Send the canned reply"),
+}
+BULK_LABELS = {
+    "assign": pgettext_lazy("bulk action", "Assign"),
+    "approve": pgettext_lazy("bulk action", "Approve the eligible ones"),
+    "mark_received": pgettext_lazy("bulk action", "Mark as received"),
+    "close": pgettext_lazy("bulk action", "Close"),
+}
+# Actions that need more than a click: their form class.
+ACTION_FORMS = {
+    "reject": RejectForm,
+    "request_info": RequestInfoForm,
+    "offer_partial_refund": OfferForm,
+    "refund": RefundForm,
+    "exchange": ExchangeForm,
+}
+
+
+def _actions_for(case, user) -> list[str]:
+    """The transitions this user may run on this case now (steps the system or the customer take excluded)."""
+    return [
+        t.name
+        for t in case.get_available_user_status_transitions(user)
+        if not t.custom.get("system") and not t.custom.get("customer")
+    ]
+
+
+def _bulk_buttons(user) -> list[dict]:
+    return [
+        {"name": name, "label": label}
+        for name, label in BULK_LABELS.items()
+        if user.has_perm(services.BULK_PERMISSIONS[name])
+    ]
+
+
+class _PageFormat:
+    """Babel formatting for one page of rows, in the active language: the locale and its patterns are
+    looked up once per page, and each distinct day and amount is formatted once (the output is that of
+    ``ldatetime`` and ``money``, which do those lookups for every value)."""
+
+    def __init__(self):
+        self.locale = Locale.parse(babel_locale())
+        self.glue = babel_dates.get_datetime_format("short", locale=self.locale).replace("'", "")
+        self.date_pattern = babel_dates.get_date_format("short", locale=self.locale)
+        self.time_pattern = babel_dates.get_time_format("short", locale=self.locale)
+        self.days, self.amounts = {}, {}
+
+    def datetime(self, value) -> str:
+        value = timezone.localtime(value)
+        day = value.date()
+        date = self.days.get(day)
+        if date is None:
+            date = self.days[day] = self.date_pattern.apply(day, self.locale)
+        time = self.time_pattern.apply(value.timetz(), self.locale, reference_date=day)
+        return self.glue.replace("{0}", time).replace("{1}", date)
+
+    def money(self, amount, currency) -> str:
+        key = (amount, currency)  # shops sell many items at the same few prices
+        if key not in self.amounts:
+            self.amounts[key] = babel_numbers.format_currency(amount, currency, locale=self.locale)
+        return self.amounts[key]
+
+
+def _queue_rows(cases) -> list[dict]:
+    """The page's rows with their display values worked out once per page, so the row template only prints."""
+    fmt = _PageFormat()
+    kinds, statuses = dict(CaseKind.choices), dict(CaseStatus.choices)
+    languages = dict(settings.LANGUAGES)
+    labels = {}  # lazy labels translated once per page, not once per row
+
+    def label(choices, value):
+        key = (id(choices), value)
+        if key not in labels:
+            labels[key] = str(choices.get(value, value))
+        return labels[key]
+
+    items = {}
+    sla_labels = {state: str(SLA_LABELS[state]) for state in ("breached", "due_today")}  # "ok" needs no flag
+    select = _("Select %(rma)s")
+    url = reverse("agent:case_detail", args=["RMA"]).removesuffix("RMA/")  # reversed once, not once a row
+    for case in cases:
+        count = case["item_count"] or 0
+        if count not in items:
+            items[count] = ngettext("%(counter)s item", "%(counter)s items", count) % {"counter": count}
+        first, last = case["assignee_first_name"], case["assignee_last_name"]
+        case.update(
+            url=f"{url}{quote(case['rma_number'], safe='')}/",
+            select_label=select % {"rma": case["rma_number"]},
+            language_label=label(languages, case["language"]),
+            kind_label=label(kinds, case["kind"]),
+            status_label=label(statuses, case["status"]),
+            items_label=items[count],
+            value_display=fmt.money(case["value"], case["currency"]) if case["value"] is not None else "",
+            assignee_name=(f"{first} {last}".strip() or case["assignee_username"]) if case["assignee_id"] else "",
+            sla_due_display=fmt.datetime(case["sla_due"]) if case["sla_due"] else "",
+            sla_label=sla_labels.get(case["sla_state"], ""),
+        )
+    return cases
+
+
+class _QueuePage:
+    """What the queue page shows, worked out on first use.
+
+    The whole page is kept by ``_render_queue``; its fragments (saved views with counts and the filters,
+    the table, the bulk form) are also kept on their own, under ``head_key``, ``table_key`` and
+    ``bulk_key``: the queue's generation (any change to a case starts a new one, see
+    ``selectors.queue_changed``), the query string, the language and time zone, and, where the fragment
+    depends on it, the agent. So the table rendered for one agent serves the others with the same query.
+    A page or fragment served from the cache never reads these properties: no query for the list or
+    the counts.
+    """
+
+    fragment_ttl = selectors.QUEUE_FRAGMENT_TTL
+
+    def __init__(self, request, *, bulk_buttons, bulk_form=None):
+        self.request, self._bulk_form = request, bulk_form
+        generation = selectors.queue_generation()
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+        base = f"{generation}|{translation.get_language()}|{timezone.get_current_timezone_name()}|{query}"
+        self.head_key = f"{base}|{request.user.pk}"  # the "mine" count is the agent's own
+        mine = request.GET.get("view") == "mine"
+        # The table is the same for every agent with the same query (and the tick boxes or not), but "mine".
+        self.table_key = f"{base}|{bool(bulk_buttons)}|{request.user.pk if mine else ''}"
+        # The bulk form, unless it comes back with errors: the same for every agent allowed the same actions.
+        self.bulk_key = f"{generation}|{translation.get_language()}|{','.join(b['name'] for b in bulk_buttons)}"
+
+    @property
+    def bulk_form_has_errors(self) -> bool:
+        return self._bulk_form is not None
+
+    @cached_property
+    def bulk_form(self):
+        return self._bulk_form or BulkForm(agents=selectors.agent_users_for_pickers())
+
+    @cached_property
+    def form(self):
+        return QueueFilterForm(
+            self.request.GET, agents=selectors.agent_users_for_pickers(), regions=selectors.queue_regions()
+        )
+
+    @cached_property
+    def filters(self):
+        return self.form.filters()
+
+    @cached_property
+    def _after(self):
+        return selectors.QueueCursor.decode(self.request.GET.get("after", ""))
+
+    @cached_property
+    def _page(self):
+        return selectors.case_list_for_queue(
+            filters=self.filters, user=self.request.user, after=self._after, limit=self.form.page_size()
+        )
+
+    @cached_property
+    def _query(self) -> dict:
+        return {k: v for k, v in self.request.GET.items() if k not in {"after", "view"} and v}
+
+    @cached_property
+    def tabs(self) -> list[dict]:
+        counts = selectors.queue_view_counts(user=self.request.user)
+        return [
+            {
+                "name": name,
+                "label": label,
+                "count": counts[name],
+                "url": "?" + urlencode({**self._query, "view": name}),
+                "current": name == self.filters.view,
+            }
+            for name, label in VIEW_LABELS.items()
+        ]
+
+    @cached_property
+    def cases(self) -> list[dict]:
+        return _queue_rows(self._page.cases)
+
+    @cached_property
+    def next_url(self) -> str:
+        cursor = self._page.next_cursor
+        return "?" + urlencode({**self._query, "view": self.filters.view, "after": cursor.encode()}) if cursor else ""
+
+    @cached_property
+    def first_url(self) -> str:
+        return "?" + urlencode({**self._query, "view": self.filters.view}) if self._after is not None else ""
+
+
+def _queue_context(request, *, bulk_form=None) -> dict:
+    bulk_buttons = _bulk_buttons(request.user)
+    return {
+        "queue": _QueuePage(request, bulk_buttons=bulk_buttons, bulk_form=bulk_form),
+        "nobody": _("Nobody"),
+        "bulk_buttons": bulk_buttons,
+    }
+
+
+_CSRF_SLOT = "\x1fcsrf\x1f"  # where the CSRF token goes in a cached page (a character no page holds)
+
+
+def _render_queue(request, template: str, context: dict, *, queue: "_QueuePage"):
+    """Render the queue, or serve it as rendered for the same agent, query and generation (two-phase:
+    the page is kept with a slot for the CSRF token, filled with this request's token when served).
+
+    The key holds everything the page shows: the fragments' keys (queue generation, query, language, time
+    zone, agent), the agent's name and permission set (the header), and the template. A request with a
+    flash message to show is rendered afresh and not kept.
+    """
+    if len(messages.get_messages(request)):
+        return render(request, template, context)
+    user = request.user
+    permissions = ",".join(sorted(user.get_all_permissions())) if not user.is_superuser else "*"
+    parts = (template, queue.head_key, queue.table_key, queue.bulk_key, user.get_full_name(), permissions)
+    key = "rma:queue-page:" + hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+    page = cache.get(key)
+    if page is not None:
+        return HttpResponse(page.replace(_CSRF_SLOT, get_token(request)))
+    token = context["csrf_token"] = get_token(request)  # the one token of this page, as the template shows it
+    response = render(request, template, context)
+    cache.set(key, response.content.decode().replace(token, _CSRF_SLOT), selectors.QUEUE_FRAGMENT_TTL)
+    return response
+
+
+@permission_required("rma.view_returncase")
+def queue(request):
+    """The case queue: saved views with counts, filters, search, SLA order, keyset pages.
+
+    A plain GET form and real links; with HTMX the filters and pages replace only the table.
+    """
+    context = _queue_context(request)
+    template = (
+        "rma/agent/queue.html#queue-table" if request.htmx and not request.htmx.boosted else "rma/agent/queue.html"
+    )
+    return _render_queue(request, template, context, queue=context["queue"])
+
+
+@require_POST
+@permission_required("rma.view_returncase")
+def queue_bulk(request):
+    """One bulk action over the ticked or pasted cases; the result page lists what was skipped and why."""
+    action = request.POST.get("action", "")
+    if action in services.BULK_PERMISSIONS and not request.user.has_perm(services.BULK_PERMISSIONS[action]):
+        raise PermissionDenied
+    form = BulkForm(request.POST, agents=selectors.agent_users())
+    if not form.is_valid():
+        return render(request, "rma/agent/queue.html", _queue_context(request, bulk_form=form), status=400)
+    try:
+        result = services.cases_bulk(
+            actor=request.user, action=action, references=form.references(), assignee=form.cleaned_data["assignee"]
+        )
+    except services.CasePermissionDenied:
+        raise PermissionDenied from None
+    except services.CaseError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "rma/agent/queue.html", _queue_context(request, bulk_form=form), status=400)
+    selectors.queue_view_counts_forget()
+    return render(request, "rma/agent/bulk_result.html", {"result": result, "label": BULK_LABELS.get(action, action)})
+
+
+def _render_case(request, case, *, forms=None, status=200):
+    names = _actions_for(case, request.user)
+    forms = forms or {}
+    buttons, action_forms = [], []
+    for name in names:
+        if name in ACTION_FORMS:
+            form = forms.get(name) or ACTION_FORMS[name](prefix=name)
+            action_forms.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+        else:
+            buttons.append({"name": name, "label": ACTION_LABELS[name]})
+    can_process = request.user.has_perm("rma.process_case")
+    inspect_forms = []
+    if case.status == CaseStatus.RECEIVED and can_process:
+        for item in case.items.all():
+            if item.status == ReturnItem.Status.RECEIVED:
+                form = forms.get(f"inspect-{item.pk}") or InspectForm(prefix=f"inspect-{item.pk}")
+                inspect_forms.append({"item": item, "form": form})
+    goodwill_form = None
+    if can_process and case.status not in {CaseStatus.CLOSED, CaseStatus.CANCELLED}:
+        goodwill_form = forms.get("goodwill") or GoodwillForm(prefix="goodwill")
+    return render(
+        request,
+        "rma/agent/case_detail.html",
+        {
+            "case": case,
+            "items": case.items.all(),
+            # Assignments, messages and notes have their own places on the page (and never reach the customer).
+            "events": [e for e in case.events.all() if e.kind not in selectors.STAFF_EVENT_KINDS],
+            "assignment_events": [e for e in case.events.all() if e.kind == "assignment"],
+            "shipment": getattr(case, "shipment", None),
+            "refunds": case.refunds.all(),
+            "history": selectors.customer_history(customer=case.customer, exclude=case),
+            "buttons": buttons,
+            "action_forms": action_forms,
+            "inspect_forms": inspect_forms,
+            "goodwill_form": goodwill_form,
+            "goodwill_limit": services.goodwill_limit(case, request.user) if goodwill_form else None,
+            "amount_due": services.amount_due(case),
+            "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
+            **_conversation_context(request, case, forms),
+        },
+        status=status,
+    )
+
+
+def _conversation_context(request, case, forms) -> dict:
+    """Assignment, the message thread and the reply forms of the case page, for what this user may do."""
+    user = request.user
+    can_work = services.can_work_cases(user)
+    can_assign = user.has_perm("rma.supervise_case")
+    replies = selectors.canned_replies_active() if can_work else None
+    return {
+        "can_claim": can_work and case.assignee_id is None and case.is_open,
+        "assign_form": (
+            forms.get("assign")
+            or AssignForm(prefix="assign", agents=selectors.agent_users(), initial={"assignee": case.assignee_id})
+        )
+        if can_assign
+        else None,
+        "thread": selectors.case_thread(case=case),
+        "message_form": (forms.get("message") or MessageForm(prefix="message")) if can_work else None,
+        "canned_form": (forms.get("canned") or CannedReplyForm(prefix="canned", replies=replies)) if can_work else None,
+    }
+
+
+def _get_case(rma_number):
+    case = selectors.case_get_for_agent(rma_number=rma_number)
+    if case is None:
+        raise Http404(_("No such return."))
+    return case
+
+
+@permission_required("rma.view_returncase")
+def case_detail(request, rma_number):
+    return _render_case(request, _get_case(rma_number))
+
+
+def _run_form_action(request, case, action):
+    """Bind the action's form; on success call its service. Returns a form with errors, or None."""
+    form = ACTION_FORMS[action](request.POST, prefix=action)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    if action == "reject":
+        services.case_reject(case=case, actor=request.user, reason=data["reason"])
+    elif action == "request_info":
+        services.case_request_info(case=case, actor=request.user, question=data["question"])
+    elif action == "offer_partial_refund":
+        services.case_offer_partial_refund(case=case, actor=request.user, amount=data["amount"], reason=data["reason"])
+    elif action == "refund":
+        services.case_refund(case=case, actor=request.user, amount=data["amount"], kind=data["kind"])
+    elif action == "exchange":
+        services.case_exchange(
+            case=case, actor=request.user, description=data["description"], price_difference=data["price_difference"]
+        )
+    return None
+
+
+def _run_inspect(request, case):
+    try:
+        item = case.items.get(pk=int(request.POST.get("item", "0")))
+    except (ValueError, ReturnItem.DoesNotExist):
+        raise Http404(_("No such item.")) from None
+    prefix = f"inspect-{item.pk}"
+    form = InspectForm(request.POST, request.FILES, prefix=prefix)
+    if not form.is_valid():
+        return {prefix: form}
+    data = form.cleaned_data
+    deductions = [(data["deduction_reason"], data["deduction_amount"])] if data.get("deduction_reason") else []
+    services.item_inspect(
+        item=item,
+        actor=request.user,
+        grade=data["grade"],
+        disposition=data["disposition"],
+        complete=data["complete"],
+        customer_fault=data["customer_fault"],
+        fault_found=data["fault_found"],
+        notes=data["notes"],
+        photos=[data["photo"]] if data.get("photo") else [],
+        deductions=deductions,
+    )
+    return None
+
+
+def _run_goodwill(request, case):
+    form = GoodwillForm(request.POST, prefix="goodwill")
+    if not form.is_valid():
+        return {"goodwill": form}
+    data = form.cleaned_data
+    services.compensation_grant(
+        case=case,
+        actor=request.user,
+        kind=data["kind"],
+        amount=data["amount"] or 0,
+        note=data["note"],
+        token=data["token"],
+    )
+    return None
+
+
+def _run_claim(request, case):
+    services.case_claim(case=case, actor=request.user)
+    return None
+
+
+def _run_assign(request, case):
+    form = AssignForm(request.POST, prefix="assign", agents=selectors.agent_users())
+    if not form.is_valid():
+        return {"assign": form}
+    services.case_assign(case=case, actor=request.user, assignee=form.cleaned_data["assignee"])
+    return None
+
+
+def _run_message(request, case, *, internal: bool):
+    form = MessageForm(request.POST, prefix="message")
+    if not form.is_valid():
+        return {"message": form}
+    messaging.message_post(case=case, author=request.user, body=form.cleaned_data["body"], internal=internal)
+    return None
+
+
+def _run_canned(request, case):
+    form = CannedReplyForm(request.POST, prefix="canned", replies=selectors.canned_replies_active())
+    if not form.is_valid():
+        return {"canned": form}
+    messaging.canned_reply_apply(case=case, actor=request.user, reply=form.cleaned_data["reply"])
+    return None
+
+
+def _run_retry_label(request, case):
+    services.case_retry_label(case=case, actor=request.user)
+    return None
+
+
+# Actions on a case that are not workflow transitions; their services check who may do them.
+SPECIAL_ACTIONS = {
+    "retry_label": _run_retry_label,
+    "inspect": _run_inspect,
+    "goodwill": _run_goodwill,
+    "claim": _run_claim,
+    "assign": _run_assign,
+    "message": lambda request, case: _run_message(request, case, internal=False),
+    "note": lambda request, case: _run_message(request, case, internal=True),
+    "canned": _run_canned,
+}
+
+
+@require_POST
+@permission_required("rma.view_returncase")
+def case_action(request, rma_number):
+    """One POST view for every action on a case, chosen by the button's name."""
+    case = _get_case(rma_number)
+    action = request.POST.get("action", "")
+    if request.POST.get("seen_status") and request.POST["seen_status"] != case.status:
+        messages.error(request, _("Someone else changed this case a moment ago. Here is its current state."))
+        return _render_case(request, case, status=409)
+    special = SPECIAL_ACTIONS
+    if action not in special and action not in _actions_for(case, request.user):
+        messages.error(request, _("This action is not possible for this case now."))
+        return _render_case(request, case, status=403 if action in ACTION_LABELS else 400)
+    try:
+        if action in special:
+            bad_forms = special[action](request, case)
+        elif action in ACTION_FORMS:
+            form = _run_form_action(request, case, action)
+            bad_forms = {action: form} if form is not None else None
+        else:
+            services.AGENT_ACTIONS[action](case=case, actor=request.user)
+            bad_forms = None
+    except services.CaseConflict as exc:
+        messages.error(request, str(exc))
+        return _render_case(request, _get_case(rma_number), status=409)
+    except services.CasePermissionDenied as exc:
+        messages.error(request, str(exc))
+        return _render_case(request, _get_case(rma_number), status=403)
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+        return _render_case(request, _get_case(rma_number), status=400)
+    if bad_forms:
+        return _render_case(request, case, forms=bad_forms, status=400)
+    selectors.queue_view_counts_forget()
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("agent:case_detail", rma_number=rma_number)
+
+
+def _duration(value) -> str:
+    return format_timedelta(value, locale=babel_locale(), threshold=1.1) if value is not None else "—"
+
+
+@login_required
+@permission_required("rma.supervise_case", raise_exception=True)
+def supervisor(request):
+    """The team at a glance: workload per agent, cases past or near their deadline, escalations, handling times."""
+    overview = selectors.supervisor_overview()
+    times = overview["times"]
+    return render(
+        request,
+        "rma/agent/supervisor.html",
+        {
+            **overview,
+            "decision_time": _duration(times["decision"]),
+            "refund_time": _duration(times["refund"]),
+            "sla_labels": SLA_LABELS,
+        },
+    )
+
+
+@permission_required("rma.view_returncase")
+def case_file(request, rma_number, kind, pk):
+    """A photo sent by the customer or taken at inspection, or a shipping document: for staff only."""
+    case = _get_case(rma_number)
+    if kind == "claim":
+        photo = ReturnItemPhoto.objects.filter(pk=pk, item__case=case).first()
+        file = photo.image if photo else None
+    elif kind == "inspection":
+        photo = InspectionPhoto.objects.filter(pk=pk, inspection__item__case=case).first()
+        file = photo.image if photo else None
+    else:
+        file = None
+    if not file:
+        raise Http404(_("No such file."))
+    return FileResponse(file.open("rb"))
