@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 help:
 	@echo "make run    set up, load demo data and serve on http://127.0.0.1:8000 (SQLite, tasks in-process)"
 	@echo "make test   set up (with headless chromium) and run the whole test suite"
-	@echo "make check  linters and the catalogue, migration and deploy checks CI runs"
+	@echo "make check  linters, import contracts, the catalogue, migration and deploy checks CI runs"
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed (see .python-version); found " + sys.version)'
@@ -59,6 +59,8 @@ lint: $(STAMP)
 	$(BIN)/djlint --lint templates
 
 check: lint messages
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_structure.py
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 	DJANGO_SETTINGS_MODULE=returns_portal.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

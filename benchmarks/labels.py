@@ -182,7 +182,8 @@ def approved_cases(count: int, prefix: str) -> list[int]:
         for n, order in enumerate(orders)
     )
     cases = ReturnCase.objects.bulk_create(
-        ReturnCase(customer=customer, language="it", country="IT", status="approved") for customer in customers
+        ReturnCase(customer=customer, language="it", country="IT", currency="EUR", status="approved")
+        for customer in customers
     )
     ReturnItem.objects.bulk_create(
         ReturnItem(case=case, order_line=line, quantity=1, reason="too_small", eligible=True)

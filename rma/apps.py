@@ -10,6 +10,19 @@ class RmaConfig(AppConfig):
     verbose_name = _("Returns")
 
     def ready(self):
+        # The composition root: the satellites subscribe to the core's case events here (the core imports
+        # none of them), and what one satellite stored is made readable to another.
+        from rma.integrations import subscribers as integrations
+        from rma.logistics import subscribers as logistics
+        from rma.logistics.documents import problems_describe
+        from rma.messaging import notifications
+        from rma.messaging import subscribers as messaging
+
+        messaging.register()
+        logistics.register()
+        integrations.register()
+        notifications.describer_register("problems", problems_describe)
+
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 

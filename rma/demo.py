@@ -315,7 +315,7 @@ def _cases(agent, supervisor):
         return
 
     def step(case, name, **kwargs):
-        fn = services.AGENT_ACTIONS.get(name) or getattr(services, name)
+        fn = getattr(services, name if name.startswith("case_") else f"case_{name}")
         fn(case=ReturnCase.objects.get(pk=case.pk), actor=agent, **kwargs)
 
     done = _file("DE-1001")  # refunded and closed

@@ -196,6 +196,19 @@ LABEL_VALID_DAYS = env.int("LABEL_VALID_DAYS", default=30)
 SHIP_REMINDER_DAYS = env.int("SHIP_REMINDER_DAYS", default=5)
 # Goodwill each role may grant without a manager, as a percentage of the returned items' value.
 GOODWILL_LIMIT_PERCENT = {"agent": 10, "supervisor": 50}
+# Below these amounts (per currency) a damaged or wrong item costs more to send back than it is worth:
+# the customer keeps it and nothing is shipped. A currency not listed always ships back.
+KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
+
+# The business constants above (SLA_HOURS, LABEL_VALID_DAYS, SHIP_REMINDER_DAYS, GOODWILL_LIMIT_PERCENT,
+# KEEP_ITEM_BELOW, LOOKUP_RATE_LIMITS) are defined here only: the code reads them from settings and has
+# no defaults of its own. A deployment overrides a whole dict, not single keys.
+
+# The adapters at the edge of the world (rma.integrations): dotted paths of classes with the interface of
+# rma.integrations.ports; the local ones work with no account anywhere.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="rma.integrations.local.LocalPaymentProvider")
+CARRIER_ADAPTER = env("CARRIER_ADAPTER", default="rma.integrations.local.LocalCarrier")
+SMS_GATEWAY = env("SMS_GATEWAY", default="rma.integrations.local.LocalSmsGateway")
 
 # Where the policy simulator finds recent real claims (policies never imports rma: it loads this path).
 POLICY_SIMULATION_SOURCE = "rma.cases.policy_claims.recent_claims"

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rma.access.models import LookupCode
-from rma.cases.services.errors import CaseError
 from rma.orders.models import Order
 
 CODE_VALID_MINUTES = 15
@@ -24,12 +23,12 @@ LINK_SALT = "rma.lookup-link"
 SUBJECT = gettext_lazy("Your code to open order %(number)s")
 
 
-class AccessDenied(CaseError):
+class AccessDenied(Exception):
     """The code or link is wrong, used or expired, or too many were asked for."""
 
 
 def _limits() -> dict:
-    return {"per_email": 5, "per_order": 5, "per_ip": 20, **getattr(settings, "LOOKUP_RATE_LIMITS", {})}
+    return settings.LOOKUP_RATE_LIMITS
 
 
 def lookup_code_issue(*, order: Order, email: str, ip: str | None, language: str) -> LookupCode:

@@ -12,6 +12,8 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from rma.access.roles import roles_ensure_on_migrate
+        from rma.analytics import subscribers
 
         # The dashboard permission exists only once this app has migrated: give it to the roles then.
         post_migrate.connect(roles_ensure_on_migrate, sender=self)
+        subscribers.register()

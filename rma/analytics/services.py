@@ -31,7 +31,6 @@ from rma.cases.models import (
     StoreCreditEntry,
     SurveyResponse,
 )
-from rma.logistics.models import Shipment
 from rma.orders.models import OrderLine
 
 from . import rules
@@ -187,8 +186,10 @@ def _cases_rebuild(month: datetime.date, *, now: datetime.datetime, rates: dict)
         .annotate(total=Sum("amount"))
         .values_list("case_id", "total")
     )
+    # The shipment is read through the case (rma.logistics owns the model; analytics imports no satellite).
+    shipped = ReturnCase.objects.filter(created_at__gte=start, created_at__lt=end, shipment__isnull=False)
     shipments = {case_id: (carrier, created) for case_id, carrier, created in
-                 Shipment.objects.filter(in_range).values_list("case_id", "carrier", "created_at")}  # fmt: skip
+                 shipped.values_list("id", "shipment__carrier", "shipment__created_at")}  # fmt: skip
     ratings = dict(SurveyResponse.objects.filter(in_range).values_list("case_id", "rating"))
     first_filed = dict(
         ReturnCase.objects.filter(customer_id__in=cases.values("customer_id"))

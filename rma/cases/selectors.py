@@ -36,8 +36,6 @@ from rma.cases.models import (
     ReturnCase,
     ReturnItem,
 )
-from rma.logistics.models import Shipment
-from rma.messaging.models import CannedReply, Message
 from rma.orders.models import Customer, Order
 
 
@@ -69,13 +67,7 @@ def case_get_for_customer(*, customer_id: int, rma_number: str) -> ReturnCase | 
 
 
 def case_get_for_agent(*, rma_number: str) -> ReturnCase | None:
-    return (
-        _case_detail_qs()
-        .select_related("assignee", "shipment")
-        .prefetch_related(Prefetch("messages", queryset=Message.objects.select_related("author")))
-        .filter(rma_number=rma_number)
-        .first()
-    )
+    return _case_detail_qs().select_related("assignee", "shipment").filter(rma_number=rma_number).first()
 
 
 # Timeline entries about the team's own work (who has the case, notes, the thread): never in the customer's timeline.
@@ -204,7 +196,8 @@ def _search(term: str):
         .union(
             ReturnCase.objects.filter(customer__email__in=variants).values("id"),
             ReturnItem.objects.filter(order_line__order__number__in=variants).values("case_id"),
-            Shipment.objects.filter(tracking_number__in=variants).values("case_id"),
+            # The parcel's tracking number, through the case (rma.logistics owns the shipment).
+            ReturnCase.objects.filter(shipment__tracking_number__in=variants).values("id"),
         )
     )
 
@@ -314,7 +307,6 @@ def case_list_for_queue(
         qs = qs.filter(Q(queue_sort__gt=after.due) | Q(id__gt=after.id), queue_sort__gte=after.due)
     items = ReturnItem.objects.filter(case=OuterRef("pk")).order_by()
     qs = qs.annotate(
-        currency=Subquery(items.values("order_line__order__currency")[:1]),
         item_count=Subquery(items.values("case").annotate(n=Count("id")).values("n")[:1]),
     )
     rows = list(
@@ -397,15 +389,6 @@ def agent_users():
         .distinct()
         .order_by("first_name", "username")
     )
-
-
-def case_thread(*, case: ReturnCase):
-    """The case's messages and internal notes, oldest first, with their authors."""
-    return case.messages.all()  # prefetched by case_get_for_agent
-
-
-def canned_replies_active():
-    return CannedReply.objects.filter(active=True).prefetch_related("texts")
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from rma.cases import services
+from rma.logistics import labels
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def label_render(case_id: int) -> None:
-    services.case_issue_label(case_id=case_id)
+    labels.label_issue(case_id=case_id)

@@ -10,12 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from rma.cases.models import CaseStatus, ReturnCase
-from rma.cases.services import sla
+from rma.cases import events
+from rma.cases import services as case_services
+from rma.cases.models import ReturnCase
 from rma.cases.services.errors import CaseError
-from rma.cases.services.workflow import event_add, transition_run
 from rma.logistics.models import Shipment, TrackingEvent
-from rma.messaging import notifications
 
 MAX_SKEW = datetime.timedelta(minutes=5)
 # Carrier statuses that move the case, and the transition each one runs.
@@ -70,18 +69,12 @@ def tracking_event_record(*, payload: dict) -> TrackingEvent | None:
         except IntegrityError:
             return None  # seen before
         case = ReturnCase.objects.select_for_update().get(pk=shipment.case_id)
-        event_add(case, kind="tracking", status=event.status, location=event.location)
+        events.publish(events.ParcelScanned(case=case, status=event.status, location=event.location))
         name = STATUS_TRANSITIONS.get(event.status)
         allowed = {t.name for t in case.get_available_status_transitions()}
-        if name and name in allowed:
-            if name == "mark_received":
-                sla.sla_on_received(case)
-            transition_run(case, name, actor=None, role="system", check_perm=False)
-            if name == "mark_received":
-                case.items.update(status="received")
-                notifications.notification_queue(case=case, event="received")
-            else:
-                notifications.notification_queue(case=case, event="in_transit")
-        elif name == "mark_received" and case.status == CaseStatus.RECEIVED:
-            pass  # already received by hand at the warehouse
+        if name == "mark_received" and name in allowed:
+            case_services.case_mark_received(case=case, actor=None)
+        elif name == "mark_in_transit" and name in allowed:
+            case_services.case_mark_in_transit(case=case, actor=None)
+        # A delivery scan of a parcel already received by hand at the warehouse changes nothing.
     return event

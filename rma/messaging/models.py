@@ -68,6 +68,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")  # taken by a worker (until next_attempt_at, if that worker died)
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 

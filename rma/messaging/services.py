@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from rma.cases.models import CaseEvent, ReturnCase
+from rma.cases import events
+from rma.cases.events import Staff
+from rma.cases.models import ReturnCase
 from rma.cases.services import sla
 from rma.cases.services.cases import case_reject, case_request_info
 from rma.cases.services.errors import CaseInvalid, CasePermissionDenied
-from rma.cases.services.workflow import event_add
-from rma.messaging import notifications
 from rma.messaging.models import CannedReply, Message
 
 MESSAGE_PERMISSION = "rma.process_case"
@@ -24,13 +24,13 @@ MACRO_TRANSITIONS = {
 }
 
 
-def _check_author(author) -> None:
+def _check_author(author: Staff | None) -> None:
     if author is None or not author.is_active or not author.has_perm(MESSAGE_PERMISSION):
         raise CasePermissionDenied(_("You are not allowed to do this."))
 
 
 @transaction.atomic
-def message_post(*, case: ReturnCase, author, body: str, internal: bool) -> Message:
+def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool) -> Message:
     """An agent writes to the customer (``internal=False``) or leaves a note for colleagues."""
     _check_author(author)
     body = (body or "").strip()
@@ -46,17 +46,10 @@ def message_post(*, case: ReturnCase, author, body: str, internal: bool) -> Mess
     if not internal and case.first_responded_at is None:
         sla.sla_mark_response(case)
         ReturnCase.objects.filter(pk=case.pk).update(first_responded_at=case.first_responded_at)
-    event_add(
-        case,
-        kind=CaseEvent.Kind.NOTE if internal else CaseEvent.Kind.MESSAGE,
-        actor=author,
-        role="agent",
-        message_id=message.pk,
-    )
-    if not internal:
-        notifications.notification_queue(
-            case=case, event="message", occurrence=str(message.pk), params={"message": body[:1000]}
-        )
+    if internal:
+        events.publish(events.NotePosted(case=case, actor=author, role="agent", message_id=message.pk))
+    else:
+        events.publish(events.MessagePosted(case=case, actor=author, role="agent", message_id=message.pk, body=body))
     return message
 
 
@@ -74,7 +67,7 @@ def message_post_customer(*, case: ReturnCase, customer_id: int, body: str, atta
         message.attachment = attachment
     message.full_clean()
     message.save()
-    event_add(case, kind=CaseEvent.Kind.MESSAGE, role="customer", message_id=message.pk)
+    events.publish(events.MessagePosted(case=case, role="customer", message_id=message.pk, body=body))
     return message
 
 
@@ -97,7 +90,7 @@ def canned_reply_text(*, reply: CannedReply, language: str) -> str | None:
     return None
 
 
-def canned_reply_apply(*, case: ReturnCase, actor, reply: CannedReply) -> ReturnCase:
+def canned_reply_apply(*, case: ReturnCase, actor: Staff, reply: CannedReply) -> ReturnCase:
     """Send a macro in the customer's language, filled in; apply its transition when it has one.
 
     With a transition the text goes with it (the question of ``request_info``, the reason of a rejection)

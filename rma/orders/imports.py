@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from policies.taxonomy import Category
+from rma.orders import events
 from rma.orders.models import Customer, Order, OrderLine
 
 ORDER_OPTIONAL_FIELDS = ["phone", "time_zone"]
@@ -136,10 +137,7 @@ def orders_import(records: list[dict]) -> dict:
         created += was_created
         updated += not was_created
         if not was_created:
-            # Return analytics counts sales per order day: both the old and the new day are recounted.
-            from rma.analytics.services import sales_recount_mark
-
-            sales_recount_mark(days={before, order.ordered_on})
+            events.publish(events.OrderReimported(order_id=order.pk, days=frozenset({before, order.ordered_on})))
         if not was_created and order.lines.filter(return_items__isnull=False).exists():
             continue  # lines already in a return are kept as they were sold
         order.lines.all().delete()

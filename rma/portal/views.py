@@ -17,10 +17,10 @@ from policies import selectors as policy_selectors
 from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 from rma.access import services as access
+from rma.access import tokens
 from rma.cases import selectors, services
 from rma.cases.models import BEFORE_SHIPPING, CaseStatus
 from rma.logistics import documents
-from rma.messaging import notifications
 from rma.messaging import services as messaging
 from rma.portal.forms import (
     CustomerMessageForm,
@@ -282,7 +282,7 @@ def _case_for_request(request, rma_number):
 
 def _signed_link(request, rma_number, view):
     """Sign the customer in from a link in an email, then show the page without the token in the URL."""
-    data = notifications.case_link_read(request.GET["t"])
+    data = tokens.case_link_read(request.GET["t"])
     if data is None or data.get("rma") != rma_number:
         messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
         return redirect("portal:lookup")
@@ -449,7 +449,7 @@ def case_cancel(request, rma_number):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """From the link in an email: confirm, then stop the messages a customer does not need."""
-    customer = selectors.customer_get(customer_id=notifications.unsubscribe_read(token) or 0)
+    customer = selectors.customer_get(customer_id=tokens.unsubscribe_read(token) or 0)
     if customer is None:
         messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
         return redirect("portal:lookup")

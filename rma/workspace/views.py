@@ -20,87 +20,30 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from returns_portal.formatting import babel_locale
 from rma.cases import selectors, services
 from rma.cases.models import CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 from rma.logistics import documents
-from rma.messaging import services as messaging
+from rma.messaging import selectors as messaging_selectors
+from rma.workspace import actions
 from rma.workspace.forms import (
     SLA_LABELS,
     VIEW_LABELS,
     AssignForm,
     BulkForm,
     CannedReplyForm,
-    ExchangeForm,
     GoodwillForm,
     InspectForm,
     MessageForm,
-    OfferForm,
     QueueFilterForm,
-    RefundForm,
-    RejectForm,
-    RequestInfoForm,
 )
-
-ACTION_LABELS = {
-    "approve": pgettext_lazy("action", "Approve"),
-    "reject": pgettext_lazy("action", "Reject"),
-    "request_info": pgettext_lazy("action", "Ask the customer"),
-    "mark_in_transit": pgettext_lazy("action", "Mark as shipped"),
-    "mark_received": pgettext_lazy("action", "Mark as received"),
-    "offer_partial_refund": pgettext_lazy("action", "Offer a partial refund"),
-    "refund": pgettext_lazy("action", "Refund"),
-    "credit": pgettext_lazy("action", "Give store credit"),
-    "exchange": pgettext_lazy("action", "Send the exchange"),
-    "mark_repaired": pgettext_lazy("action", "Mark as repaired"),
-    "replace": pgettext_lazy("action", "Send a replacement"),
-    "close": pgettext_lazy("action", "Close"),
-    "cancel": pgettext_lazy("action", "Cancel the return"),
-    "escalate": pgettext_lazy("action", "Escalate to a supervisor"),
-    "deescalate": pgettext_lazy("action", "Send back to the queue"),
-    "inspect": pgettext_lazy("action", "Save the inspection"),
-    "retry_label": pgettext_lazy("action", "Make the label again"),
-    "goodwill": pgettext_lazy("action", "Grant the goodwill gesture"),
-    "claim": pgettext_lazy("action", "Take this case"),
-    "assign": pgettext_lazy("action", "Assign"),
-    "message": pgettext_lazy("action", "Send to the customer"),
-    "note": pgettext_lazy("action", "Save as internal note"),
-    "canned": pgettext_lazy("action", "Send the canned reply"),
-}
-BULK_LABELS = {
-    "assign": pgettext_lazy("bulk action", "Assign"),
-    "approve": pgettext_lazy("bulk action", "Approve the eligible ones"),
-    "mark_received": pgettext_lazy("bulk action", "Mark as received"),
-    "close": pgettext_lazy("bulk action", "Close"),
-}
-# Actions that need more than a click: their form class.
-ACTION_FORMS = {
-    "reject": RejectForm,
-    "request_info": RequestInfoForm,
-    "offer_partial_refund": OfferForm,
-    "refund": RefundForm,
-    "exchange": ExchangeForm,
-}
-
-
-def _actions_for(case, user) -> list[str]:
-    """The transitions this user may run on this case now (steps the system or the customer take excluded)."""
-    return [
-        t.name
-        for t in case.get_available_user_status_transitions(user)
-        if not t.custom.get("system") and not t.custom.get("customer")
-    ]
 
 
 def _bulk_buttons(user) -> list[dict]:
-    return [
-        {"name": name, "label": label}
-        for name, label in BULK_LABELS.items()
-        if user.has_perm(services.BULK_PERMISSIONS[name])
-    ]
+    return [{"name": action.name, "label": action.bulk_label} for action in actions.bulk_actions_for(user)]
 
 
 class _PageFormat:
@@ -322,19 +265,20 @@ def queue_bulk(request):
         form.add_error(None, str(exc))
         return render(request, "rma/agent/queue.html", _queue_context(request, bulk_form=form), status=400)
     selectors.queue_view_counts_forget()
-    return render(request, "rma/agent/bulk_result.html", {"result": result, "label": BULK_LABELS.get(action, action)})
+    declared = actions.action_get(action)
+    label = declared.bulk_label if declared is not None and declared.bulk_label is not None else action
+    return render(request, "rma/agent/bulk_result.html", {"result": result, "label": label})
 
 
 def _render_case(request, case, *, forms=None, status=200):
-    names = _actions_for(case, request.user)
     forms = forms or {}
     buttons, action_forms = [], []
-    for name in names:
-        if name in ACTION_FORMS:
-            form = forms.get(name) or ACTION_FORMS[name](prefix=name)
-            action_forms.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+    for action in actions.actions_for(case, request.user):
+        if action.form is not None:
+            form = forms.get(action.name) or action.form(prefix=action.name)
+            action_forms.append({"name": action.name, "label": action.label, "form": form})
         else:
-            buttons.append({"name": name, "label": ACTION_LABELS[name]})
+            buttons.append({"name": action.name, "label": action.label})
     can_process = request.user.has_perm("rma.process_case")
     inspect_forms = []
     if case.status == CaseStatus.RECEIVED and can_process:
@@ -375,7 +319,7 @@ def _conversation_context(request, case, forms) -> dict:
     user = request.user
     can_work = services.can_work_cases(user)
     can_assign = user.has_perm("rma.supervise_case")
-    replies = selectors.canned_replies_active() if can_work else None
+    replies = messaging_selectors.canned_replies_active() if can_work else None
     return {
         "can_claim": can_work and case.assignee_id is None and case.is_open,
         "assign_form": (
@@ -384,7 +328,7 @@ def _conversation_context(request, case, forms) -> dict:
         )
         if can_assign
         else None,
-        "thread": selectors.case_thread(case=case),
+        "thread": messaging_selectors.case_thread(case=case),
         "message_form": (forms.get("message") or MessageForm(prefix="message")) if can_work else None,
         "canned_form": (forms.get("canned") or CannedReplyForm(prefix="canned", replies=replies)) if can_work else None,
     }
@@ -402,114 +346,13 @@ def case_detail(request, rma_number):
     return _render_case(request, _get_case(rma_number))
 
 
-def _run_form_action(request, case, action):
+def _run_form_action(request, case, action: actions.AgentAction):
     """Bind the action's form; on success call its service. Returns a form with errors, or None."""
-    form = ACTION_FORMS[action](request.POST, prefix=action)
+    form = action.form(request.POST, prefix=action.name)
     if not form.is_valid():
         return form
-    data = form.cleaned_data
-    if action == "reject":
-        services.case_reject(case=case, actor=request.user, reason=data["reason"])
-    elif action == "request_info":
-        services.case_request_info(case=case, actor=request.user, question=data["question"])
-    elif action == "offer_partial_refund":
-        services.case_offer_partial_refund(case=case, actor=request.user, amount=data["amount"], reason=data["reason"])
-    elif action == "refund":
-        services.case_refund(case=case, actor=request.user, amount=data["amount"], kind=data["kind"])
-    elif action == "exchange":
-        services.case_exchange(
-            case=case, actor=request.user, description=data["description"], price_difference=data["price_difference"]
-        )
+    action.run(case=case, actor=request.user, **form.cleaned_data)
     return None
-
-
-def _run_inspect(request, case):
-    try:
-        item = case.items.get(pk=int(request.POST.get("item", "0")))
-    except (ValueError, ReturnItem.DoesNotExist):
-        raise Http404(_("No such item.")) from None
-    prefix = f"inspect-{item.pk}"
-    form = InspectForm(request.POST, request.FILES, prefix=prefix)
-    if not form.is_valid():
-        return {prefix: form}
-    data = form.cleaned_data
-    deductions = [(data["deduction_reason"], data["deduction_amount"])] if data.get("deduction_reason") else []
-    services.item_inspect(
-        item=item,
-        actor=request.user,
-        grade=data["grade"],
-        disposition=data["disposition"],
-        complete=data["complete"],
-        customer_fault=data["customer_fault"],
-        fault_found=data["fault_found"],
-        notes=data["notes"],
-        photos=[data["photo"]] if data.get("photo") else [],
-        deductions=deductions,
-    )
-    return None
-
-
-def _run_goodwill(request, case):
-    form = GoodwillForm(request.POST, prefix="goodwill")
-    if not form.is_valid():
-        return {"goodwill": form}
-    data = form.cleaned_data
-    services.compensation_grant(
-        case=case,
-        actor=request.user,
-        kind=data["kind"],
-        amount=data["amount"] or 0,
-        note=data["note"],
-        token=data["token"],
-    )
-    return None
-
-
-def _run_claim(request, case):
-    services.case_claim(case=case, actor=request.user)
-    return None
-
-
-def _run_assign(request, case):
-    form = AssignForm(request.POST, prefix="assign", agents=selectors.agent_users())
-    if not form.is_valid():
-        return {"assign": form}
-    services.case_assign(case=case, actor=request.user, assignee=form.cleaned_data["assignee"])
-    return None
-
-
-def _run_message(request, case, *, internal: bool):
-    form = MessageForm(request.POST, prefix="message")
-    if not form.is_valid():
-        return {"message": form}
-    messaging.message_post(case=case, author=request.user, body=form.cleaned_data["body"], internal=internal)
-    return None
-
-
-def _run_canned(request, case):
-    form = CannedReplyForm(request.POST, prefix="canned", replies=selectors.canned_replies_active())
-    if not form.is_valid():
-        return {"canned": form}
-    messaging.canned_reply_apply(case=case, actor=request.user, reply=form.cleaned_data["reply"])
-    return None
-
-
-def _run_retry_label(request, case):
-    services.case_retry_label(case=case, actor=request.user)
-    return None
-
-
-# Actions on a case that are not workflow transitions; their services check who may do them.
-SPECIAL_ACTIONS = {
-    "retry_label": _run_retry_label,
-    "inspect": _run_inspect,
-    "goodwill": _run_goodwill,
-    "claim": _run_claim,
-    "assign": _run_assign,
-    "message": lambda request, case: _run_message(request, case, internal=False),
-    "note": lambda request, case: _run_message(request, case, internal=True),
-    "canned": _run_canned,
-}
 
 
 @require_POST
@@ -517,22 +360,22 @@ SPECIAL_ACTIONS = {
 def case_action(request, rma_number):
     """One POST view for every action on a case, chosen by the button's name."""
     case = _get_case(rma_number)
-    action = request.POST.get("action", "")
+    action = actions.action_get(request.POST.get("action", ""))
     if request.POST.get("seen_status") and request.POST["seen_status"] != case.status:
         messages.error(request, _("Someone else changed this case a moment ago. Here is its current state."))
         return _render_case(request, case, status=409)
-    special = SPECIAL_ACTIONS
-    if action not in special and action not in _actions_for(case, request.user):
+    # Refused: a name nobody declared is a bad request; a declared transition not open to this user now is not theirs.
+    if action is None or (action.transition and action not in actions.actions_for(case, request.user)):
         messages.error(request, _("This action is not possible for this case now."))
-        return _render_case(request, case, status=403 if action in ACTION_LABELS else 400)
+        return _render_case(request, case, status=400 if action is None else 403)
     try:
-        if action in special:
-            bad_forms = special[action](request, case)
-        elif action in ACTION_FORMS:
+        if not action.transition:
+            bad_forms = action.run(request, case)
+        elif action.form is not None:
             form = _run_form_action(request, case, action)
-            bad_forms = {action: form} if form is not None else None
+            bad_forms = {action.name: form} if form is not None else None
         else:
-            services.AGENT_ACTIONS[action](case=case, actor=request.user)
+            action.run(case=case, actor=request.user)
             bad_forms = None
     except services.CaseConflict as exc:
         messages.error(request, str(exc))
@@ -546,7 +389,7 @@ def case_action(request, rma_number):
     if bad_forms:
         return _render_case(request, case, forms=bad_forms, status=400)
     selectors.queue_view_counts_forget()
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    messages.success(request, _("Done: %(action)s.") % {"action": action.label})
     return redirect("agent:case_detail", rma_number=rma_number)
 
 

@@ -51,7 +51,7 @@ def _line(customer, *, sku, name, category, quantity, price, ordered_on, currenc
 
 def _case(customer, line, *, quantity, reason, status, created, resolution="refund", **times):
     case = ReturnCase.objects.create(customer=customer, status=status, language=customer.language,
-                                     country=customer.country)  # fmt: skip
+                                     country=customer.country, currency=line.order.currency)  # fmt: skip
     ReturnItem.objects.create(case=case, order_line=line, quantity=quantity, reason=reason, resolution=resolution)
     ReturnCase.objects.filter(pk=case.pk).update(created_at=created, **times)
     CaseEvent.objects.create(case=case, kind="filed", actor_role="customer")

@@ -52,6 +52,7 @@ def make_case(
         kind=kind,
         language=language,
         country=country,
+        currency=line.order.currency,
         assignee=assignee,
         decision_due_at=now + datetime.timedelta(hours=due_in_hours),
         decided_at=now if decided else None,

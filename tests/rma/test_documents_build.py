@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from rma.cases import services
-from rma.logistics import documents
+from rma.logistics import documents, labels
 from rma.logistics.models import Shipment
 from tests.rma.factories import CustomerFactory, OrderFactory, OrderLineFactory
 
@@ -151,5 +151,5 @@ def test_unprintable_address_delays_the_label_and_says_why(eu_policy):
     from rma.access import roles
     from tests.rma.factories import UserFactory
 
-    services.case_retry_label(case=case, actor=UserFactory(role=roles.AGENT))
+    labels.label_retry(case=case, actor=UserFactory(role=roles.AGENT))
     assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"

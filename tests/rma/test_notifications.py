@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
+from rma.access.tokens import unsubscribe_token
 from rma.cases import services
 from rma.integrations.models import LocalSms
 from rma.messaging import notifications
 from rma.messaging import services as messaging
 from rma.messaging.models import Notification
+from rma.messaging.notices import NOTICES
 from rma.orders.models import Customer
 from tests.rma.factories import OrderLineFactory
 
@@ -38,7 +40,7 @@ def test_a_filed_case_email_is_in_the_customers_language_not_the_servers(eu_poli
                        language=language)  # fmt: skip
     filed = Notification.objects.get(event="filed", channel="email")
     with notifications.translation.override("en"):
-        english = str(notifications.SUBJECTS["filed"]) % {"rma": filed.case.rma_number}
+        english = str(NOTICES["filed"].subject) % {"rma": filed.case.rma_number}
     assert filed.language == language and filed.subject != english
     assert mail.outbox[0].subject == filed.subject
 
@@ -58,7 +60,7 @@ def test_sms_goes_only_to_customers_with_a_phone_who_want_it(eu_policy):
 def test_unsubscribed_customers_get_only_what_they_need(eu_policy, client):
     line = OrderLineFactory()
     customer = line.order.customer
-    token = notifications.unsubscribe_token(customer)
+    token = unsubscribe_token(customer)
     page = client.get(f"/en/unsubscribe/{token}/")
     assert page.status_code == 200 and Customer.objects.get(pk=customer.pk).unsubscribed_at is None
     client.post(f"/en/unsubscribe/{token}/")

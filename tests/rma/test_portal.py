@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from rma.access.tokens import case_link_token
 from rma.cases import services
 from rma.cases.models import ReturnCase
-from rma.messaging.notifications import case_link_token
 from tests.rma.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

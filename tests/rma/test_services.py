@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from rma.cases import services
 from rma.cases.models import CaseEvent, Refund, ReturnCase
-from rma.cases.tasks import refund_execute
 from rma.integrations.models import LocalPayment
+from rma.integrations.tasks import refund_execute
 from rma.logistics.models import Shipment
 from rma.logistics.tasks import label_render
 from rma.messaging.models import Notification

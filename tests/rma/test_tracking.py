@@ -7,7 +7,7 @@ import pytest
 
 from rma.cases import services
 from rma.cases.models import ReturnCase
-from rma.integrations import adapters
+from rma.integrations import local as adapters
 from rma.logistics import tracking
 from rma.logistics.models import TrackingEvent
 from tests.rma.factories import OrderLineFactory

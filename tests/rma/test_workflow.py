@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from rma.cases import services
 from rma.cases.models import CaseEvent, Compensation, ExchangeOrder, Refund, ReturnCase, StoreCreditEntry
-from rma.integrations.adapters import LocalPaymentProvider, ProviderError
+from rma.integrations import payments
+from rma.integrations.local import LocalPaymentProvider
 from rma.integrations.models import LocalPayment
+from rma.integrations.ports import ProviderError
 from rma.messaging.models import Notification
 from tests.rma.factories import OrderLineFactory
 
@@ -150,7 +152,7 @@ def test_exchange_with_a_price_difference_is_charged_once(eu_policy, agent):
     order = services.case_exchange(case=case, actor=agent, description="Jacket size M", price_difference="5.00")
     assert fresh(case).status == "exchanged"
     assert ExchangeOrder.objects.get().payment_reference
-    services.exchange_charge(exchange_id=order.id)
+    payments.exchange_charge(exchange_id=order.id)
     assert LocalPayment.objects.filter(kind="charge").count() == 1
 
 
@@ -271,11 +273,11 @@ def test_provider_timeout_is_retried_and_never_pays_twice(eu_policy, agent, sett
     monkeypatch.setitem(app.conf, "task_always_eager", False)  # queued in memory; run below as a worker would
     refund = services.case_refund(case=case, actor=agent)
     with pytest.raises(ProviderError):
-        services.refund_pay(refund_id=refund.id)  # the money moved, but the answer timed out
+        payments.refund_pay(refund_id=refund.id)  # the money moved, but the answer timed out
     refund.refresh_from_db()
     assert refund.status == "pending" and refund.attempts == 1 and "timeout" in refund.last_error
-    services.refund_pay(refund_id=refund.id)  # the retry sends the same idempotency key
-    services.refund_pay(refund_id=refund.id)
+    payments.refund_pay(refund_id=refund.id)  # the retry sends the same idempotency key
+    payments.refund_pay(refund_id=refund.id)
     refund.refresh_from_db()
     assert refund.status == "paid" and refund.attempts == 2
     assert LocalPayment.objects.count() == 1

@@ -115,6 +115,8 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     status = FSMField(_("status"), default=S.REQUESTED, choices=CaseStatus, protected=True, db_index=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     country = models.CharField(_("country"), max_length=6)
+    # The currency of the orders it returns (a case never mixes currencies); every amount of the case is in it.
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
     policy = models.ForeignKey(ReturnPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     region_fallback = models.BooleanField(default=False)  # no region covers the country: the default was used
     needs_shipment = models.BooleanField(default=True)  # False for claims where nothing is sent back
@@ -284,8 +286,3 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def currency(self) -> str:
-        first = self.items.select_related("order_line__order").first()
-        return first.order_line.order.currency if first else ""

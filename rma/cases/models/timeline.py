@@ -50,6 +50,13 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case.rma_number} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def headline(self) -> str:
+        """What the timeline says about this row, in the active language (declared by its case event)."""
+        from rma.cases.events import headline  # the events module imports this one
+
+        return headline(self)
+
 
 class SurveyResponse(models.Model):
     """The customer's rating of a closed case (1 to 5) and a comment: one per case."""

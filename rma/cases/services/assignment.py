@@ -6,10 +6,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rma.cases.models import OPEN_STATUSES, AgentProfile, CaseEvent, ReturnCase
+from rma.cases import events
+from rma.cases.events import Staff
+from rma.cases.models import OPEN_STATUSES, AgentProfile, ReturnCase
 from rma.cases.selectors import queue_changed
 from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied
-from rma.cases.services.workflow import event_add
 
 WORK_PERMISSION = "rma.process_case"
 SUPERVISE_PERMISSION = "rma.supervise_case"
@@ -25,7 +26,9 @@ def _locked(case: ReturnCase) -> ReturnCase:
     return ReturnCase.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=case.pk)
 
 
-def _set_assignee(case: ReturnCase, *, locked: ReturnCase, assignee, actor, role: str, how: str) -> ReturnCase:
+def _set_assignee(
+    case: ReturnCase, *, locked: ReturnCase, assignee: Staff | None, actor: Staff | None, role: str, how: str
+) -> ReturnCase:
     previous = locked.assignee
     now = timezone.now()
     ReturnCase.objects.filter(pk=case.pk).update(
@@ -33,16 +36,17 @@ def _set_assignee(case: ReturnCase, *, locked: ReturnCase, assignee, actor, role
     )
     queue_changed()  # an update() sends no save signal
     case.assignee, case.assigned_at = assignee, now if assignee is not None else None
-    event_add(
-        case,
-        kind=CaseEvent.Kind.ASSIGNMENT,
-        actor=actor,
-        role=role,
-        how=how,
-        assignee_id=assignee.pk if assignee is not None else None,
-        assignee=_who(assignee),
-        previous_id=previous.pk if previous is not None else None,
-        previous=_who(previous),
+    events.publish(
+        events.CaseAssigned(
+            case=case,
+            actor=actor,
+            role=role,
+            how=how,
+            assignee_id=assignee.pk if assignee is not None else None,
+            assignee=_who(assignee),
+            previous_id=previous.pk if previous is not None else None,
+            previous=_who(previous),
+        )
     )
     return case
 
@@ -52,7 +56,7 @@ def can_work_cases(user) -> bool:
 
 
 @transaction.atomic
-def case_claim(*, case: ReturnCase, actor) -> ReturnCase:
+def case_claim(*, case: ReturnCase, actor: Staff) -> ReturnCase:
     """An agent takes an unassigned case for themselves."""
     if not can_work_cases(actor):
         raise CasePermissionDenied(_("You are not allowed to do this."))
@@ -69,7 +73,7 @@ def case_claim(*, case: ReturnCase, actor) -> ReturnCase:
 
 
 @transaction.atomic
-def case_assign(*, case: ReturnCase, actor, assignee) -> ReturnCase:
+def case_assign(*, case: ReturnCase, actor: Staff, assignee: Staff | None) -> ReturnCase:
     """A supervisor assigns, reassigns or unassigns (``assignee=None``) a case, overriding skills and load."""
     if actor is None or not actor.has_perm(SUPERVISE_PERMISSION):
         raise CasePermissionDenied(_("Only a supervisor can assign cases to others."))

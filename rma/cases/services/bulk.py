@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from rma.cases.events import Staff
 from rma.cases.models import ReturnCase
 from rma.cases.services.assignment import case_assign, case_claim
 from rma.cases.services.cases import case_approve, case_close, case_mark_received
@@ -65,13 +66,13 @@ def _resolve(references: list[str]) -> tuple[list[tuple[str, ReturnCase]], list[
     return found, missing
 
 
-def _approve_eligible(case: ReturnCase, actor) -> None:
+def _approve_eligible(case: ReturnCase, actor: Staff) -> None:
     if case.region_fallback or case.items.filter(eligible=False).exists():
         raise CaseInvalid(_("Not every item is eligible: decide this case on its page."))
     case_approve(case=case, actor=actor)
 
 
-def cases_bulk(*, actor, action: str, references: list[str], assignee=None) -> BulkResult:
+def cases_bulk(*, actor: Staff, action: str, references: list[str], assignee: Staff | None = None) -> BulkResult:
     """Run ``action`` on each case an RMA or tracking number names; list what was skipped and why.
 
     Each case is its own transaction: one refused case does not undo the others.

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,15 +13,13 @@ from django.utils.translation import gettext as _
 from policies import selectors as policy_selectors
 from policies.rules import Claim, evaluate
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
-from rma.cases.models import CaseEvent, CaseKind, CaseStatus, Resolution, ReturnCase, ReturnItem, ReturnItemPhoto
+from rma.cases import events
+from rma.cases.events import Staff
+from rma.cases.models import CaseKind, CaseStatus, Resolution, ReturnCase, ReturnItem, ReturnItemPhoto
 from rma.cases.services import quote, sla
 from rma.cases.services.assignment import case_auto_assign
-from rma.cases.services.errors import CaseInvalid, CasePermissionDenied
-from rma.cases.services.workflow import event_add, not_allowed, transition_run
-from rma.integrations import adapters
-from rma.logistics import documents
-from rma.logistics.models import Shipment
-from rma.messaging import notifications
+from rma.cases.services.errors import CaseInvalid
+from rma.cases.services.workflow import transition_run
 from rma.orders.models import Customer, OrderLine
 
 DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
@@ -31,8 +28,6 @@ PROBLEM_REASONS = frozenset({Reason.DEFECTIVE, Reason.NOT_AS_DESCRIBED})
 # Reasons a customer must show with photos (of the parcel and the item).
 PHOTO_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT})
 FAULT_ONLY_RESOLUTIONS = frozenset({Resolution.REPAIR, Resolution.REPLACEMENT})
-# Below these amounts a damaged or wrong item costs more to send back than it is worth: the customer keeps it.
-DEFAULT_KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
 
 
 @dataclass(frozen=True)
@@ -123,7 +118,7 @@ def _needs_shipment(items: list[ItemRequest]) -> bool:
     if not all(i.reason in DELIVERY_REASONS for i in items):
         return True
     currency = items[0].order_line.order.currency
-    limit = {**DEFAULT_KEEP_ITEM_BELOW, **getattr(settings, "KEEP_ITEM_BELOW", {})}.get(currency)
+    limit = settings.KEEP_ITEM_BELOW.get(currency)
     total = sum((Decimal(str(i.order_line.unit_price)) * i.quantity for i in items), Decimal(0))
     return limit is None or total >= limit
 
@@ -171,6 +166,7 @@ def case_open(
         raise CaseInvalid(_("Choose the same resolution for every item, or file a separate request for the others."))
     if len({i.order_line.order.currency for i in items}) > 1:
         raise CaseInvalid(_("Items paid in different currencies must be returned in separate requests."))
+    currency = items[0].order_line.order.currency
     with transaction.atomic():
         # Lock the customer's row so two filings at once cannot both take the same units.
         Customer.objects.select_for_update().get(pk=customer.pk)
@@ -185,13 +181,14 @@ def case_open(
         if return_method not in quote.methods_offered(decisions):
             raise CaseInvalid(_("This way of sending the item back is not offered for these items."))
         quoted = quote.quote_build(
-            currency=items[0].order_line.order.currency,
+            currency=currency,
             lines=[(r.order_line.name, r.quantity, r.order_line.unit_price, r.resolution, d) for r, _p, d in checked],
             method=return_method, policy=policy, today=timezone.localdate(),
         )  # fmt: skip
         needs_shipment = _needs_shipment(items)
         case = ReturnCase(
             customer=customer,
+            currency=currency,
             kind=case_kind_for(items),
             language=language,
             country=customer.country,
@@ -226,24 +223,16 @@ def case_open(
         if customer.language != language:
             # The language the customer filed in is the one everything later is sent in.
             Customer.objects.filter(pk=customer.pk).update(language=language)
-        event_add(case, kind=CaseEvent.Kind.FILED, role="customer", to_status=case.status, kind_of_case=case.kind)
-        notifications.notification_queue(case=case, event="filed")
+        events.publish(events.CaseFiled(case=case, role="customer", to_status=case.status, kind_of_case=case.kind))
         if all(d.auto_approve for _r, _p, d in checked) and not case.region_fallback:
             case.auto_approved = True
             case.decided_at = case.first_responded_at = timezone.now()
             transition_run(case, "approve", actor=None, role="system", check_perm=False)
-            _after_approval(case)
+            events.publish(events.CaseApproved(case=case, automatic=True))
     if not case.auto_approved:
         # After the filing is committed: when nobody is free the case simply waits in the "unassigned" view.
         case_auto_assign(case=case)
     return case
-
-
-def _after_approval(case: ReturnCase) -> None:
-    from rma.logistics.tasks import label_render
-
-    if case.needs_shipment:
-        label_render.delay_on_commit(case.id)
 
 
 def _decided(case: ReturnCase) -> None:
@@ -253,31 +242,30 @@ def _decided(case: ReturnCase) -> None:
 
 
 @transaction.atomic
-def case_approve(*, case: ReturnCase, actor) -> ReturnCase:
+def case_approve(*, case: ReturnCase, actor: Staff) -> ReturnCase:
     _decided(case)
     transition_run(case, "approve", actor=actor)
-    notifications.notification_queue(case=case, event="approved")
-    _after_approval(case)
+    events.publish(events.CaseApproved(case=case, actor=actor, role="agent"))
     return case
 
 
 @transaction.atomic
-def case_reject(*, case: ReturnCase, actor, reason: str) -> ReturnCase:
+def case_reject(*, case: ReturnCase, actor: Staff, reason: str) -> ReturnCase:
     if not reason.strip():
         raise CaseInvalid(_("Tell the customer why the return is rejected."))
     _decided(case)
     transition_run(case, "reject", actor=actor, reason=reason.strip())
-    notifications.notification_queue(case=case, event="rejected")
+    events.publish(events.CaseRejected(case=case, actor=actor, role="agent"))
     return case
 
 
 @transaction.atomic
-def case_request_info(*, case: ReturnCase, actor, question: str) -> ReturnCase:
+def case_request_info(*, case: ReturnCase, actor: Staff, question: str) -> ReturnCase:
     if not question.strip():
         raise CaseInvalid(_("Write the question the customer should answer."))
     sla.sla_mark_response(case)
     transition_run(case, "request_info", actor=actor, question=question.strip())
-    notifications.notification_queue(case=case, event="needs_info", occurrence=str(case.events.count()))
+    events.publish(events.InfoRequested(case=case, actor=actor, role="agent"))
     return case
 
 
@@ -289,122 +277,83 @@ def case_provide_info(*, case: ReturnCase, customer_id: int, answer: str) -> Ret
     if not answer.strip():
         raise CaseInvalid(_("Please write your answer."))
     transition_run(case, "provide_info", actor=None, role="customer", check_perm=False, answer=answer.strip())
-    return case
-
-
-def case_issue_label(*, case_id: int) -> ReturnCase:
-    """Make the shipping documents and move the case to label_issued. Safe to run twice: one label results.
-
-    Data the documents cannot be made from (an address the label fonts cannot print, a missing HS code
-    for customs...) is recorded on the case for the agent, and the customer is told the label is delayed
-    and why; nothing is booked with the carrier, and the task does not retry until an agent asks again.
-    """
-    with transaction.atomic():
-        case = ReturnCase.objects.select_for_update().get(pk=case_id)
-        if Shipment.objects.filter(case=case).exists() or case.status != CaseStatus.APPROVED:
-            return case
-        center = policy_selectors.return_center_for_country(country=case.country)
-        purpose = (
-            documents.ReturnPurpose.REPAIR
-            if case.items.filter(resolution__in=[Resolution.REPAIR, Resolution.REPLACEMENT]).exists()
-            else documents.ReturnPurpose.REFUND
-        )
-        data = documents.shipment_data_from_case(case=case, return_center=center, purpose=purpose)
-        problems = documents.shipment_problems(data)
-        if problems:
-            stored = [p.as_dict() for p in problems]
-            if stored != case.document_problems:
-                case.document_problems = stored
-                case.save(update_fields=["document_problems", "updated_at"])
-                event_add(case, kind=CaseEvent.Kind.LABEL_PROBLEM, problems=stored)
-                notifications.notification_queue(
-                    case=case, event="label_delayed", occurrence=str(case.events.count()),
-                    params={"problems": stored},
-                )  # fmt: skip
-            return case
-        booking = adapters.carrier().book_return(
-            rma_number=case.rma_number, from_country=data.sender.country, to_country=data.recipient.country
-        )
-        data = documents.shipment_data_from_case(
-            case=case, return_center=center, purpose=purpose,
-            tracking_number=booking.tracking_number, carrier_name=booking.carrier,
-        )  # fmt: skip
-        shipment = Shipment(
-            case=case, carrier=booking.carrier, tracking_number=booking.tracking_number,
-            return_center=center.name if center else documents.RETURN_CENTER["name"],
-        )  # fmt: skip
-        files = {
-            documents.DocumentKind.LABEL: ("label_pdf", "label"),
-            documents.DocumentKind.PACKING_SLIP: ("packing_slip_pdf", "packing-slip"),
-            documents.DocumentKind.CUSTOMS_DECLARATION: ("customs_pdf", "cn23"),
-            documents.DocumentKind.COMMERCIAL_INVOICE: ("invoice_pdf", "invoice"),
-        }
-        for kind in documents.documents_required(data):
-            field, name = files[kind]
-            pdf = documents.RENDERERS[kind](data)
-            getattr(shipment, field).save(f"{name}-{case.rma_number}.pdf", ContentFile(pdf), save=False)
-        shipment.save()
-        case.document_problems = []
-        event_add(case, kind=CaseEvent.Kind.LABEL, tracking_number=booking.tracking_number, carrier=booking.carrier,
-                  cross_border=data.is_cross_border)  # fmt: skip
-        transition_run(case, "issue_label", actor=None, role="system", check_perm=False)
-        notifications.notification_queue(case=case, event="label_ready")
+    events.publish(events.InfoProvided(case=case, role="customer"))
     return case
 
 
 @transaction.atomic
-def case_retry_label(*, case: ReturnCase, actor) -> ReturnCase:
-    """After the data was corrected, ask for the documents again."""
-    if not actor.has_perm("rma.process_case"):
-        raise CasePermissionDenied(_("You are not allowed to do this."))
-    if case.status != CaseStatus.APPROVED or not case.needs_shipment:
-        raise not_allowed(case)
-    _after_approval(case)
+def case_label_problems_record(*, case: ReturnCase, problems: list[dict]) -> bool:
+    """Keep on the case why its shipping documents cannot be made yet (logistics found it); tell the
+    customer once per new set of problems. Returns whether anything changed."""
+    case = ReturnCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.APPROVED or problems == case.document_problems:
+        return False
+    case.document_problems = problems
+    case.save(update_fields=["document_problems", "updated_at"])
+    events.publish(events.LabelDelayed(case=case, problems=problems))
+    return True
+
+
+def case_label_issued(*, case: ReturnCase, tracking_number: str, carrier: str, cross_border: bool) -> ReturnCase:
+    """The shipping documents exist (logistics made them): the case moves to label_issued. Call inside the
+    transaction that stores the shipment, with the case's row locked."""
+    case.document_problems = []
+    events.publish(
+        events.LabelIssued(case=case, tracking_number=tracking_number, carrier=carrier, cross_border=cross_border)
+    )
+    transition_run(case, "issue_label", actor=None, role="system", check_perm=False)
     return case
 
 
 @transaction.atomic
-def case_mark_in_transit(*, case: ReturnCase, actor) -> ReturnCase:
-    transition_run(case, "mark_in_transit", actor=actor)
-    notifications.notification_queue(case=case, event="in_transit")
+def case_mark_in_transit(*, case: ReturnCase, actor: Staff | None) -> ReturnCase:
+    """The parcel is on its way: an agent says so (``actor``), or the carrier's scan does (``None``)."""
+    role = "agent" if actor is not None else "system"
+    transition_run(case, "mark_in_transit", actor=actor, role=role, check_perm=actor is not None)
+    events.publish(events.ParcelInTransit(case=case, actor=actor, role=role))
     return case
 
 
 @transaction.atomic
-def case_mark_received(*, case: ReturnCase, actor) -> ReturnCase:
+def case_mark_received(*, case: ReturnCase, actor: Staff | None) -> ReturnCase:
+    """The parcel arrived: the warehouse says so (``actor``), or the carrier's delivery scan does (``None``)."""
+    role = "agent" if actor is not None else "system"
     sla.sla_on_received(case)
-    transition_run(case, "mark_received", actor=actor)
+    transition_run(case, "mark_received", actor=actor, role=role, check_perm=actor is not None)
     case.items.update(status=ReturnItem.Status.RECEIVED)
-    notifications.notification_queue(case=case, event="received")
+    events.publish(events.ParcelReceived(case=case, actor=actor, role=role))
     return case
 
 
 @transaction.atomic
-def case_close(*, case: ReturnCase, actor) -> ReturnCase:
+def case_close(*, case: ReturnCase, actor: Staff) -> ReturnCase:
     case.closed_at = timezone.now()
     transition_run(case, "close", actor=actor)
-    notifications.notification_queue(case=case, event="closed")
+    events.publish(events.CaseClosed(case=case, actor=actor, role="agent"))
     return case
 
 
 @transaction.atomic
-def case_cancel(*, case: ReturnCase, actor=None, customer_id: int | None = None) -> ReturnCase:
+def case_cancel(*, case: ReturnCase, actor: Staff | None = None, customer_id: int | None = None) -> ReturnCase:
     """Cancel before the parcel is on its way: by an agent (``actor``) or by the case's customer."""
     if actor is None and case.customer_id != customer_id:
         raise CaseInvalid(_("No such return."))
-    transition_run(case, "cancel", actor=actor, role="customer" if actor is None else "agent",
-                   check_perm=actor is not None)  # fmt: skip
+    role = "customer" if actor is None else "agent"
+    transition_run(case, "cancel", actor=actor, role=role, check_perm=actor is not None)
+    events.publish(events.CaseCancelled(case=case, actor=actor, role=role))
     return case
 
 
 @transaction.atomic
-def case_escalate(*, case: ReturnCase, actor) -> ReturnCase:
+def case_escalate(*, case: ReturnCase, actor: Staff) -> ReturnCase:
     transition_run(case, "escalate", actor=actor)
+    events.publish(events.CaseEscalated(case=case, actor=actor, role="agent"))
     return case
 
 
 @transaction.atomic
-def case_deescalate(*, case: ReturnCase, actor) -> ReturnCase:
+def case_deescalate(*, case: ReturnCase, actor: Staff) -> ReturnCase:
     """A supervisor sends an escalated case back to where it was."""
     transition_run(case, "deescalate", actor=actor)
+    events.publish(events.CaseDeescalated(case=case, actor=actor, role="agent"))
     return case

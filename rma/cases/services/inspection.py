@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rma.cases import events
+from rma.cases.events import Staff
 from rma.cases.models import (
-    CaseEvent,
     CaseStatus,
     Deduction,
     DeductionReason,
@@ -16,14 +17,13 @@ from rma.cases.models import (
     ReturnItem,
 )
 from rma.cases.services.errors import CaseInvalid, CasePermissionDenied
-from rma.cases.services.workflow import event_add, not_allowed, transition_run
-from rma.messaging import notifications
+from rma.cases.services.workflow import not_allowed, transition_run
 
 
 def item_inspect(
     *,
     item: ReturnItem,
-    actor,
+    actor: Staff,
     grade: str,
     disposition: str,
     complete: bool = True,
@@ -78,12 +78,14 @@ def item_inspect(
             InspectionPhoto.objects.create(inspection=inspection, image=photo)
         for reason, amount in deductions:
             Deduction.objects.create(item=item, reason=reason, amount=amount, created_by=actor)
-            event_add(case, kind=CaseEvent.Kind.DEDUCTION, actor=actor, role="agent", item=item.order_line.name,
-                      reason=reason, amount=str(amount), currency=order.currency)  # fmt: skip
+            events.publish(
+                events.DeductionMade(case=case, actor=actor, role="agent", item=item.order_line.name,
+                                     reason=reason, amount=str(amount), currency=order.currency)
+            )  # fmt: skip
         item.status = ReturnItem.Status.INSPECTED
         item.save(update_fields=["status"])
-        event_add(case, kind=CaseEvent.Kind.INSPECTION, actor=actor, role="agent", item=item.order_line.name,
-                  grade=grade, disposition=disposition)  # fmt: skip
+        events.publish(events.ItemInspected(case=case, actor=actor, role="agent", item=item.order_line.name,
+                                            grade=grade, disposition=disposition))  # fmt: skip
         if not case.items.exclude(status=ReturnItem.Status.INSPECTED).exists():
             transition_run(case, "complete_inspection", actor=actor)
             deductions = [
@@ -91,12 +93,12 @@ def item_inspect(
                  "reason": d.reason}
                 for d in Deduction.objects.filter(item__case=case).select_related("item__order_line__order")
             ]  # fmt: skip
-            notifications.notification_queue(case=case, event="inspected", params={"deductions": deductions})
+            events.publish(events.InspectionCompleted(case=case, actor=actor, role="agent", deductions=deductions))
     return inspection
 
 
 @transaction.atomic
-def case_offer_partial_refund(*, case: ReturnCase, actor, amount: Decimal, reason: str) -> ReturnCase:
+def case_offer_partial_refund(*, case: ReturnCase, actor: Staff, amount: Decimal, reason: str) -> ReturnCase:
     """Offer the customer a partial refund (e.g. the item came back worn); the customer accepts or refuses."""
     from rma.cases.services.money import refundable_total
 
@@ -105,7 +107,7 @@ def case_offer_partial_refund(*, case: ReturnCase, actor, amount: Decimal, reaso
     if reason not in DeductionReason.values:
         raise CaseInvalid(_("Choose the reason for the partial refund."))
     transition_run(case, "offer_partial_refund", actor=actor, amount=amount, reason=reason)
-    notifications.notification_queue(case=case, event="offer", occurrence=str(case.events.count()))
+    events.publish(events.OfferMade(case=case, actor=actor, role="agent"))
     return case
 
 
@@ -115,4 +117,5 @@ def case_answer_offer(*, case: ReturnCase, customer_id: int, accept: bool) -> Re
     if case.customer_id != customer_id:
         raise CaseInvalid(_("No such return."))
     transition_run(case, "accept_offer" if accept else "refuse_offer", actor=None, role="customer", check_perm=False)
+    events.publish(events.OfferAnswered(case=case, role="customer", accepted=accept))
     return case

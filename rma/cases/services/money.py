@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from returns_portal.formatting import format_money
+from rma.cases import events
+from rma.cases.events import Staff
 from rma.cases.models import (
-    CaseEvent,
     Compensation,
     Deduction,
     ExchangeOrder,
@@ -25,11 +26,8 @@ from rma.cases.models import (
     StoreCreditEntry,
 )
 from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied
-from rma.cases.services.workflow import event_add, transition_run
-from rma.integrations import adapters
-from rma.messaging import notifications
+from rma.cases.services.workflow import transition_run
 
-DEFAULT_GOODWILL_LIMIT_PERCENT = {"supervisor": 50, "agent": 10}
 CENT = Decimal("0.01")
 
 
@@ -80,9 +78,7 @@ def _resolved(case: ReturnCase) -> None:
     case.resolved_at = timezone.now()
 
 
-def _refund_create(case, *, key: str, amount: Decimal, kind: str, actor) -> Refund:
-    from rma.cases.tasks import refund_execute
-
+def _refund_create(case, *, key: str, amount: Decimal, kind: str, actor: Staff) -> Refund:
     try:
         with transaction.atomic():
             refund = Refund.objects.create(
@@ -91,17 +87,18 @@ def _refund_create(case, *, key: str, amount: Decimal, kind: str, actor) -> Refu
                 idempotency_key=key,
                 amount=amount,
                 currency=case.currency,
-                provider=adapters.payment_provider().name,
                 created_by=actor,
             )
     except IntegrityError:
         raise CaseConflict(_("This payment has already been made.")) from None
-    refund_execute.delay_on_commit(refund.id)
+    events.publish(events.RefundRequested(case=case, actor=actor, role="agent", refund_id=refund.id))
     return refund
 
 
 @transaction.atomic
-def case_refund(*, case: ReturnCase, actor, amount: Decimal | None = None, kind: str = Refund.Kind.REFUND) -> Refund:
+def case_refund(
+    *, case: ReturnCase, actor: Staff, amount: Decimal | None = None, kind: str = Refund.Kind.REFUND
+) -> Refund:
     """Refund to the original payment method: what is due, or a smaller amount (a price reduction)."""
     if kind not in {Refund.Kind.REFUND, Refund.Kind.PRICE_REDUCTION}:
         raise CaseInvalid(_("Choose a refund or a price reduction."))
@@ -112,40 +109,39 @@ def case_refund(*, case: ReturnCase, actor, amount: Decimal | None = None, kind:
     return _refund_create(case, key=f"refund:{case.rma_number}", amount=amount, kind=kind, actor=actor)
 
 
-def refund_pay(*, refund_id: int) -> Refund:
-    """Pay a pending refund through the provider; the provider sees the same key on every retry."""
+def refund_record_paid(*, refund_id: int, reference: str) -> Refund:
+    """The provider paid a pending refund (rma.integrations.payments): mark it paid, once."""
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("case").get(pk=refund_id)
         if refund.status == Refund.Status.PAID:
             return refund
-        refund.attempts += 1
-        order = refund.case.items.select_related("order_line__order").first().order_line.order
-        try:
-            result = adapters.payment_provider().refund(
-                idempotency_key=refund.idempotency_key,
-                amount=refund.amount,
-                currency=refund.currency,
-                order_number=order.number,
+        refund.status = Refund.Status.PAID
+        refund.provider_reference = reference
+        refund.paid_at = timezone.now()
+        refund.last_error = ""
+        refund.save()
+        events.publish(
+            events.RefundPaid(
+                case=refund.case, amount=str(refund.amount), currency=refund.currency, reference=reference,
+                refund_kind=refund.kind, idempotency_key=refund.idempotency_key,
             )
-        except adapters.ProviderError as exc:
-            refund.last_error = str(exc)[:2000]
-            refund.save(update_fields=["attempts", "last_error"])
-            error = exc
-        else:
-            error = None
-            refund.status = Refund.Status.PAID
-            refund.provider_reference = result.reference
-            refund.paid_at = timezone.now()
-            refund.last_error = ""
-            refund.save()
-            event_add(refund.case, kind=CaseEvent.Kind.REFUND, amount=str(refund.amount), currency=refund.currency,
-                      reference=result.reference, refund_kind=refund.kind)  # fmt: skip
-            notifications.notification_queue(
-                case=refund.case, event="refunded", occurrence=refund.idempotency_key,
-                params={"amount": str(refund.amount), "currency": refund.currency},
-            )  # fmt: skip
-    if error is not None:
-        raise error  # the task retries with backoff; the attempt and the error are kept on the row
+        )  # fmt: skip
+    return refund
+
+
+def refund_record_failure(*, refund_id: int, error: str) -> None:
+    """The provider could not pay this time; the attempt is counted and the error kept for the agents."""
+    Refund.objects.filter(pk=refund_id, status=Refund.Status.PENDING).update(last_error=error[:2000])
+
+
+def refund_attempt_start(*, refund_id: int) -> Refund | None:
+    """Count one payment attempt; None when the refund is paid already (nothing to do)."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        if refund.status == Refund.Status.PAID:
+            return None
+        refund.attempts += 1
+        refund.save(update_fields=["attempts"])
     return refund
 
 
@@ -164,7 +160,7 @@ def _bonus_percent(case: ReturnCase) -> Decimal:
 
 
 @transaction.atomic
-def case_credit(*, case: ReturnCase, actor) -> StoreCreditEntry:
+def case_credit(*, case: ReturnCase, actor: Staff) -> StoreCreditEntry:
     """Settle as store credit: what is due, plus the policy's bonus for choosing credit."""
     _resolved(case)
     transition_run(case, "credit", actor=actor)
@@ -180,20 +176,16 @@ def case_credit(*, case: ReturnCase, actor) -> StoreCreditEntry:
             account=account, case=case, kind=StoreCreditEntry.Kind.BONUS, amount=bonus,
             idempotency_key=f"bonus:{case.rma_number}", created_by=actor,
         )  # fmt: skip
-    event_add(case, kind=CaseEvent.Kind.CREDIT, actor=actor, role="agent", amount=str(amount + bonus),
-              currency=case.currency, code=account.code)  # fmt: skip
-    notifications.notification_queue(
-        case=case, event="credited",
-        params={"amount": str(amount + bonus), "currency": case.currency, "code": account.code},
+    events.publish(
+        events.StoreCreditIssued(case=case, actor=actor, role="agent", amount=str(amount + bonus),
+                                 currency=case.currency, code=account.code)
     )  # fmt: skip
     return entry
 
 
 @transaction.atomic
-def case_exchange(*, case: ReturnCase, actor, description: str, price_difference: Decimal) -> ExchangeOrder:
+def case_exchange(*, case: ReturnCase, actor: Staff, description: str, price_difference: Decimal) -> ExchangeOrder:
     """Send the replacement the customer chose; a positive difference is charged, a negative one refunded."""
-    from rma.cases.tasks import exchange_settle
-
     if not description.strip():
         raise CaseInvalid(_("Describe what is sent to the customer."))
     price_difference = Decimal(price_difference).quantize(CENT)
@@ -208,39 +200,35 @@ def case_exchange(*, case: ReturnCase, actor, description: str, price_difference
     if price_difference < 0:
         _refund_create(case, key=f"exchange:{case.rma_number}", amount=-price_difference,
                        kind=Refund.Kind.EXCHANGE_DIFFERENCE, actor=actor)  # fmt: skip
-    elif price_difference > 0:
-        exchange_settle.delay_on_commit(order.id)
-    event_add(case, kind=CaseEvent.Kind.EXCHANGE, actor=actor, role="agent", number=order.number,
-              difference=str(price_difference), currency=case.currency)  # fmt: skip
-    notifications.notification_queue(case=case, event="exchanged", params={"number": order.number})
+    events.publish(
+        events.ExchangeSent(case=case, actor=actor, role="agent", number=order.number,
+                            difference=str(price_difference), currency=case.currency, exchange_id=order.id)
+    )  # fmt: skip
+    if price_difference > 0:
+        events.publish(events.ExchangeChargeDue(case=case, actor=actor, role="agent", exchange_id=order.id))
     return order
 
 
-def exchange_charge(*, exchange_id: int) -> ExchangeOrder:
-    """Charge the customer the price difference of an exchange, once."""
+def exchange_record_paid(*, exchange_id: int, reference: str) -> ExchangeOrder:
+    """The provider charged an exchange's price difference (rma.integrations.payments): keep its reference."""
     with transaction.atomic():
-        order = ExchangeOrder.objects.select_for_update().select_related("case").get(pk=exchange_id)
-        if order.payment_reference or order.price_difference <= 0:
-            return order
-        result = adapters.payment_provider().charge(
-            idempotency_key=f"exchange-charge:{order.case.rma_number}", amount=order.price_difference,
-            currency=order.currency, order_number=order.number,
-        )  # fmt: skip
-        order.payment_reference = result.reference
-        order.save(update_fields=["payment_reference"])
+        order = ExchangeOrder.objects.select_for_update().get(pk=exchange_id)
+        if not order.payment_reference:
+            order.payment_reference = reference
+            order.save(update_fields=["payment_reference"])
     return order
 
 
 @transaction.atomic
-def case_mark_repaired(*, case: ReturnCase, actor, note: str = "") -> ReturnCase:
+def case_mark_repaired(*, case: ReturnCase, actor: Staff, note: str = "") -> ReturnCase:
     _resolved(case)
     transition_run(case, "mark_repaired", actor=actor)
-    notifications.notification_queue(case=case, event="repaired", params={"note": note.strip()})
+    events.publish(events.CaseRepaired(case=case, actor=actor, role="agent", note=note.strip()))
     return case
 
 
 @transaction.atomic
-def case_replace(*, case: ReturnCase, actor, description: str = "") -> ExchangeOrder:
+def case_replace(*, case: ReturnCase, actor: Staff, description: str = "") -> ExchangeOrder:
     _resolved(case)
     transition_run(case, "replace", actor=actor)
     items = ", ".join(f"{i.order_line.name} × {i.quantity}" for i in case.items.select_related("order_line"))
@@ -248,15 +236,16 @@ def case_replace(*, case: ReturnCase, actor, description: str = "") -> ExchangeO
         case=case, number=f"RP-{case.rma_number}", description=description.strip() or items,
         currency=case.currency, created_by=actor,
     )  # fmt: skip
-    event_add(case, kind=CaseEvent.Kind.EXCHANGE, actor=actor, role="agent", number=order.number,
-              difference="0", currency=case.currency)  # fmt: skip
-    notifications.notification_queue(case=case, event="replaced", params={"number": order.number})
+    events.publish(
+        events.ReplacementSent(case=case, actor=actor, role="agent", number=order.number, difference="0",
+                               currency=case.currency)
+    )  # fmt: skip
     return order
 
 
-def goodwill_limit(case: ReturnCase, actor) -> Decimal:
+def goodwill_limit(case: ReturnCase, actor: Staff) -> Decimal:
     """The most this person may grant on this case, as a share of what the customer paid for the items."""
-    limits = {**DEFAULT_GOODWILL_LIMIT_PERCENT, **getattr(settings, "GOODWILL_LIMIT_PERCENT", {})}
+    limits = settings.GOODWILL_LIMIT_PERCENT
     if actor.has_perm("rma.supervise_case"):
         percent = limits["supervisor"]
     elif actor.has_perm("rma.process_case"):
@@ -268,7 +257,7 @@ def goodwill_limit(case: ReturnCase, actor) -> Decimal:
 
 @transaction.atomic
 def compensation_grant(
-    *, case: ReturnCase, actor, kind: str, amount: Decimal = Decimal(0), note: str = "", token: str
+    *, case: ReturnCase, actor: Staff, kind: str, amount: Decimal = Decimal(0), note: str = "", token: str
 ) -> Compensation:
     """Give a goodwill gesture within the actor's limit. ``token`` comes from the form, so a double
     submit of the same form grants once."""
@@ -303,6 +292,8 @@ def compensation_grant(
         )  # fmt: skip
     elif kind == Compensation.Kind.PARTIAL_REFUND:
         _refund_create(case, key=f"goodwill:{token}", amount=amount, kind=Refund.Kind.GOODWILL, actor=actor)
-    event_add(case, kind=CaseEvent.Kind.COMPENSATION, actor=actor, role="agent", compensation=kind,
-              amount=str(amount), currency=case.currency, code=code)  # fmt: skip
+    events.publish(
+        events.CompensationGranted(case=case, actor=actor, role="agent", compensation=kind, amount=str(amount),
+                                   currency=case.currency, code=code)
+    )  # fmt: skip
     return compensation

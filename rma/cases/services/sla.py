@@ -7,15 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from policies.law import jurisdiction_for
-from rma.cases.models import CaseEvent, CaseStatus, ReturnCase
+from rma.cases import events
+from rma.cases.models import CaseStatus, ReturnCase
 from rma.cases.services.errors import CaseError
-from rma.cases.services.workflow import event_add, transition_run
-
-DEFAULT_SLA_HOURS = {"first_response": 24, "decision": 48, "refund_after_receipt": 24}
+from rma.cases.services.workflow import transition_run
 
 
 def sla_hours(name: str) -> int:
-    return {**DEFAULT_SLA_HOURS, **getattr(settings, "SLA_HOURS", {})}[name]
+    return settings.SLA_HOURS[name]
 
 
 def sla_start(case: ReturnCase, *, now=None) -> None:
@@ -57,8 +56,6 @@ def sla_on_received(case: ReturnCase, *, now=None) -> None:
 def sla_sweep(*, now=None) -> dict:
     """Escalate cases whose decision or refund is overdue; expire unused labels; move refund deadlines
     the law lets the shop hold until the goods arrive. Safe to run any number of times."""
-    from rma.messaging import notifications
-
     now = now or timezone.now()
     counts = {"escalated": 0, "expired": 0, "deadline_moved": 0}
     overdue_decision = ReturnCase.objects.filter(
@@ -76,10 +73,10 @@ def sla_sweep(*, now=None) -> dict:
                 transition_run(case, "escalate", actor=None, role="system", check_perm=False)
             except CaseError:
                 continue  # changed meanwhile: nothing to escalate
-            event_add(case, kind=CaseEvent.Kind.SLA, clock="decision" if case.decided_at is None else "refund")
+            events.publish(events.SlaMissed(case=case, clock="decision" if case.decided_at is None else "refund"))
             counts["escalated"] += 1
 
-    valid_days = getattr(settings, "LABEL_VALID_DAYS", 30)
+    valid_days = settings.LABEL_VALID_DAYS
     stale_labels = ReturnCase.objects.filter(
         status=CaseStatus.LABEL_ISSUED, shipment__created_at__lt=now - datetime.timedelta(days=valid_days)
     )
@@ -92,16 +89,17 @@ def sla_sweep(*, now=None) -> dict:
                 continue
             counts["expired"] += 1
 
-    # A gentle reminder when a label has waited a few days without the parcel being handed over (once).
-    remind_after = now - datetime.timedelta(days=getattr(settings, "SHIP_REMINDER_DAYS", 5))
+    # A gentle reminder when a label has waited a few days without the parcel being handed over; the
+    # notification outbox keeps one per case, so "reminded" counts the labels waiting, sweep after sweep.
+    remind_after = now - datetime.timedelta(days=settings.SHIP_REMINDER_DAYS)
     waiting_parcels = ReturnCase.objects.filter(
         status=CaseStatus.LABEL_ISSUED, shipment__created_at__lt=remind_after
     ).select_related("customer")
     counts["reminded"] = 0
     for case in waiting_parcels:
         with transaction.atomic():
-            if notifications.notification_queue(case=case, event="ship_reminder"):
-                counts["reminded"] += 1
+            events.publish(events.ShipReminderDue(case=case))
+            counts["reminded"] += 1
 
     # The trader may withhold the refund until the goods (or proof of sending) arrive (CRD Art. 13(3)):
     # when the date passes with the parcel still on its way, the deadline becomes "on receipt".
@@ -119,7 +117,6 @@ def sla_sweep(*, now=None) -> dict:
             previous = case.statutory_refund_due_on
             case.statutory_refund_due_on = None
             case.save(update_fields=["statutory_refund_due_on", "updated_at"])
-            event_add(case, kind=CaseEvent.Kind.DEADLINE, previous=previous.isoformat(), now="on_receipt")
-            notifications.notification_queue(case=case, event="deadline_changed", occurrence=previous.isoformat())
+            events.publish(events.RefundDeadlineMoved(case=case, previous=previous.isoformat()))
             counts["deadline_moved"] += 1
     return counts

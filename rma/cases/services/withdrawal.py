@@ -5,23 +5,18 @@ records the statement, opens a return for what the statutory right covers, and a
 a durable medium: an email with a PDF giving the statement's content and the date and time it was made.
 """
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from weasyprint import HTML
 
 from policies.law import EU_MEMBER_STATES
-from returns_portal.formatting import format_datetime
+from rma.cases import events
 from rma.cases.models import WithdrawalStatement
 from rma.cases.services import cases
 from rma.cases.services.errors import CaseInvalid
 from rma.orders.models import Order
 
-ACK_SUBJECT = gettext_lazy("Acknowledgement of your withdrawal from order %(number)s")
 STATEMENT = gettext_lazy("I, %(name)s, hereby withdraw from my contract for the goods of order %(number)s: %(items)s.")
 
 
@@ -54,39 +49,6 @@ def withdrawal_submit(*, order: Order, name: str, email: str, language: str) -> 
         if requests:
             statement.case = cases.case_open(customer=order.customer, items=requests, language=language)
             statement.save(update_fields=["case"])
-    _acknowledge(statement)
+    # After the commit: the acknowledgement (an email with a PDF, rma.messaging) is sent to what is stored.
+    events.publish(events.WithdrawalSubmitted(statement=statement))
     return statement
-
-
-def withdrawal_ack_pdf(statement: WithdrawalStatement) -> bytes:
-    with translation.override(statement.language):
-        html = render_to_string(
-            "rma/withdrawal/ack_pdf.html",
-            {
-                "statement": statement,
-                "submitted": format_datetime(statement.submitted_at, "full"),
-                "shop_name": settings.SHOP_NAME,
-            },  # fmt: skip
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def _acknowledge(statement: WithdrawalStatement) -> None:
-    """Send the acknowledgement to the order's email (never to an address typed in the form)."""
-    pdf = withdrawal_ack_pdf(statement)
-    order = statement.order
-    with translation.override(statement.language):
-        subject = str(ACK_SUBJECT) % {"number": order.number}
-        text = render_to_string(
-            "rma/withdrawal/ack_email.txt",
-            {
-                "statement": statement,
-                "submitted": format_datetime(statement.submitted_at, "full"),
-                "shop_name": settings.SHOP_NAME,
-            },  # fmt: skip
-        )
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [order.customer.email])
-    message.attach(f"withdrawal-{order.number}.pdf", pdf, "application/pdf")
-    message.send()
-    statement.acknowledged_at = timezone.now()
-    statement.save(update_fields=["acknowledged_at"])

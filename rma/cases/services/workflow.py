@@ -3,21 +3,9 @@
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
-from rma.cases.models import CaseEvent, ReturnCase
+from rma.cases import events
+from rma.cases.models import ReturnCase
 from rma.cases.services.errors import CaseConflict, CasePermissionDenied, CaseTransitionNotAllowed
-
-
-def event_add(case, *, kind, actor=None, role="system", from_status="", to_status="", **data) -> CaseEvent:
-    """Append one entry to the case's timeline (never updated, never deleted)."""
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_role=role,
-        from_status=from_status,
-        to_status=to_status,
-        data=data,
-    )
 
 
 def not_allowed(case: ReturnCase) -> CaseTransitionNotAllowed:
@@ -26,7 +14,15 @@ def not_allowed(case: ReturnCase) -> CaseTransitionNotAllowed:
     )
 
 
-def transition_run(case: ReturnCase, name: str, *, actor, role: str | None = None, check_perm: bool = True, **kwargs):
+def transition_run(
+    case: ReturnCase,
+    name: str,
+    *,
+    actor: events.Staff | None,
+    role: str | None = None,
+    check_perm: bool = True,
+    **kwargs,
+):
     """Run one transition for an actor, save it and record it. Call inside ``transaction.atomic``.
 
     ``actor`` is a staff user (permissions checked), or None for the customer or the system, whose
@@ -46,12 +42,13 @@ def transition_run(case: ReturnCase, name: str, *, actor, role: str | None = Non
         case.save()
     except ConcurrentTransition:
         raise CaseConflict(_("Someone else changed this case a moment ago. Here is its current state.")) from None
-    event_add(
-        case,
-        kind=CaseEvent.Kind.TRANSITION,
-        actor=actor,
-        role=role or ("agent" if actor is not None else "system"),
-        from_status=before,
-        to_status=case.status,
+    events.publish(
+        events.StatusChanged(
+            case=case,
+            actor=actor,
+            role=role or ("agent" if actor is not None else "system"),
+            from_status=before,
+            to_status=case.status,
+        )
     )
     return case

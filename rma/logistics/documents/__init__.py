@@ -22,6 +22,7 @@ from rma.logistics.documents.errors import (
     UnknownCurrency,
     UnprintableAddress,
     UnprintableItem,
+    problems_describe,
 )
 from rma.logistics.documents.places import crosses_customs_border
 from rma.logistics.documents.render import (
@@ -69,6 +70,7 @@ __all__ = [
     "dropoff_code_verify",
     "dropoff_qr_svg",
     "label_pdf",
+    "problems_describe",
     "qr_svg",
     "render_commercial_invoice",
     "render_customs_declaration",

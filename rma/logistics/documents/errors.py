@@ -137,3 +137,8 @@ class DropOffCodeInvalid(DocumentError):
 class DropOffCodeExpired(DropOffCodeInvalid):
     code = "dropoff_code_expired"
     message = _("This drop-off code has expired; the customer can ask for a new one.")
+
+
+def problems_describe(problems: list[dict]) -> str:
+    """Stored problems (``as_dict()``) as one text in the active language, for the "label delayed" message."""
+    return " ".join(str(DocumentError.from_dict(p)) for p in problems)

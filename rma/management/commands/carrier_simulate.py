@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from rma.cases import services
-from rma.integrations import adapters
+from rma.integrations import local as adapters
 from rma.logistics import tracking
 
 

@@ -76,6 +76,7 @@ class Command(BaseCommand):
                         "status": status,
                         "language": language,
                         "country": country,
+                        "currency": "EUR",
                         "assignee_id": rng.choice(team) if rng.random() < 0.7 else None,
                         "first_response_due_at": created + datetime.timedelta(hours=24),
                         "decision_due_at": created + datetime.timedelta(hours=48),

@@ -254,7 +254,7 @@ class Command(BaseCommand):
         first_response = created + H * rng.lognormvariate(1.8, 1.0)
         w[ReturnCase].add(
             id=case_id, rma_number=f"A{case_id:010d}", customer_id=customer_id, kind="return", status=status,
-            language=country[1], country=country[0], first_response_due_at=created + 24 * H,
+            language=country[1], country=country[0], currency=currency, first_response_due_at=created + 24 * H,
             first_responded_at=first_response if first_response < now else None,
             decision_due_at=created + 48 * H, decided_at=decided, received_at=received,
             refund_due_at=received + 24 * H if received else None, resolved_at=resolved,

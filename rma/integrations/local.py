@@ -1,25 +1,19 @@
-"""Adapters to the edge of the world: the payment provider and the carrier, each with a local default.
+"""The local adapters, the defaults: a payment ledger, a simulated carrier and an SMS log, all in the database.
 
-A real provider implements the same small interface (see docs/adapters.md) and is chosen in settings.
+They implement the interfaces of ``rma.integrations.ports`` with no account anywhere, so the embedded
+default and the tests run the whole flow; a real provider's adapter replaces one in the settings.
 """
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.module_loading import import_string
+from django.utils import timezone
 
-
-class ProviderError(Exception):
-    """A transient failure at a provider (timeout, 5xx): the caller retries with the same key."""
-
-
-@dataclass(frozen=True)
-class PaymentResult:
-    reference: str
+from rma.integrations.models import LocalPayment, LocalSms
+from rma.integrations.ports import LabelBooking, PaymentResult
 
 
 class LocalPaymentProvider:
@@ -34,8 +28,6 @@ class LocalPaymentProvider:
         return self._record("charge", idempotency_key, amount, currency)
 
     def _record(self, kind, idempotency_key, amount, currency) -> PaymentResult:
-        from rma.integrations.models import LocalPayment
-
         try:
             with transaction.atomic():
                 payment = LocalPayment.objects.create(
@@ -48,12 +40,6 @@ class LocalPaymentProvider:
         except IntegrityError:
             payment = LocalPayment.objects.get(idempotency_key=idempotency_key)
         return PaymentResult(reference=payment.reference)
-
-
-@dataclass(frozen=True)
-class LabelBooking:
-    carrier: str
-    tracking_number: str
 
 
 class LocalCarrier:
@@ -73,19 +59,11 @@ class LocalSmsGateway:
     name = "local"
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> None:
-        from rma.integrations.models import LocalSms
-
         LocalSms.objects.get_or_create(idempotency_key=idempotency_key, defaults={"phone": to, "body": body})
-
-
-def sms_gateway():
-    return import_string(getattr(settings, "SMS_GATEWAY", "rma.integrations.adapters.LocalSmsGateway"))()
 
 
 def local_tracking_event(*, tracking_number: str, status: str, location: str = "") -> dict:
     """What the simulated carrier sends to the tracking webhook for one scan."""
-    from django.utils import timezone
-
     return {
         "event_id": f"{tracking_number}:{status}:{secrets.token_hex(4)}",
         "tracking_number": tracking_number,
@@ -93,11 +71,3 @@ def local_tracking_event(*, tracking_number: str, status: str, location: str = "
         "occurred_at": timezone.now().isoformat(),
         "location": location,
     }
-
-
-def payment_provider():
-    return import_string(getattr(settings, "PAYMENT_PROVIDER", "rma.integrations.adapters.LocalPaymentProvider"))()
-
-
-def carrier():
-    return import_string(getattr(settings, "CARRIER_ADAPTER", "rma.integrations.adapters.LocalCarrier"))()

@@ -1,0 +1,41 @@
+"""Paying what the core decided: pending refunds and exchange charges go to the payment provider.
+
+The core writes the ``Refund`` (or ``ExchangeOrder``) row and publishes an event; the subscriber here
+names the provider on the row and queues the payment after the commit. The provider is called with no
+row lock held, with the same idempotency key on every try, and the core records the result.
+"""
+
+from rma.cases import services as case_services
+from rma.cases.models import ExchangeOrder, Refund
+from rma.integrations import ports
+
+
+def refund_pay(*, refund_id: int) -> Refund:
+    """Pay a pending refund through the provider; a refund already paid is left alone."""
+    refund = case_services.refund_attempt_start(refund_id=refund_id)
+    if refund is None:
+        return Refund.objects.get(pk=refund_id)
+    order = refund.case.items.select_related("order_line__order").first().order_line.order
+    try:
+        result = ports.payment_provider().refund(
+            idempotency_key=refund.idempotency_key,
+            amount=refund.amount,
+            currency=refund.currency,
+            order_number=order.number,
+        )
+    except ports.ProviderError as exc:
+        case_services.refund_record_failure(refund_id=refund_id, error=str(exc))
+        raise  # the task retries with backoff; the attempt and the error are kept on the row
+    return case_services.refund_record_paid(refund_id=refund_id, reference=result.reference)
+
+
+def exchange_charge(*, exchange_id: int) -> ExchangeOrder:
+    """Charge the customer the price difference of an exchange, once."""
+    order = ExchangeOrder.objects.select_related("case").get(pk=exchange_id)
+    if order.payment_reference or order.price_difference <= 0:
+        return order
+    result = ports.payment_provider().charge(
+        idempotency_key=f"exchange-charge:{order.case.rma_number}", amount=order.price_difference,
+        currency=order.currency, order_number=order.number,
+    )  # fmt: skip
+    return case_services.exchange_record_paid(exchange_id=exchange_id, reference=result.reference)

@@ -1,0 +1,129 @@
+"""Making the shipping documents of an approved case: check the data, book the carrier, render, store.
+
+The case's row is locked only to read what the documents need and, at the end, to store the shipment
+and move the case; the carrier booking, the PDF rendering and the file writes run between the two, with
+no lock held. Each step is safe to repeat: the carrier books with a key derived from the RMA number,
+and the database holds one shipment per case (a run that finds one already stored drops its own files).
+"""
+
+import dataclasses
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from policies import selectors as policy_selectors
+from rma.cases import services as case_services
+from rma.cases.events import Staff
+from rma.cases.models import CaseStatus, Resolution, ReturnCase
+from rma.cases.services.workflow import not_allowed
+from rma.integrations import ports
+from rma.logistics import documents
+from rma.logistics.models import Shipment
+
+# Which document goes into which field of the shipment, and the stem of its file name.
+FILES = {
+    documents.DocumentKind.LABEL: ("label_pdf", "label"),
+    documents.DocumentKind.PACKING_SLIP: ("packing_slip_pdf", "packing-slip"),
+    documents.DocumentKind.CUSTOMS_DECLARATION: ("customs_pdf", "cn23"),
+    documents.DocumentKind.COMMERCIAL_INVOICE: ("invoice_pdf", "invoice"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """What the documents are made from, read under the lock and used after it."""
+
+    center: object
+    purpose: str
+    data: documents.ShipmentDocumentData
+
+
+def _plan(case: ReturnCase) -> _Plan:
+    center = policy_selectors.return_center_for_country(country=case.country)
+    repair = case.items.filter(resolution__in=[Resolution.REPAIR, Resolution.REPLACEMENT]).exists()
+    purpose = documents.ReturnPurpose.REPAIR if repair else documents.ReturnPurpose.REFUND
+    data = documents.shipment_data_from_case(case=case, return_center=center, purpose=purpose)
+    return _Plan(center=center, purpose=purpose, data=data)
+
+
+class _AlreadyDone(Exception):
+    """Another run stored the shipment while this one rendered."""
+
+
+def _needs_label(case: ReturnCase) -> bool:
+    return (
+        case.status == CaseStatus.APPROVED and case.needs_shipment and not Shipment.objects.filter(case=case).exists()
+    )
+
+
+def label_issue(*, case_id: int) -> ReturnCase:
+    """Make the shipping documents and move the case to label_issued. Safe to run twice: one label results.
+
+    Data the documents cannot be made from (an address the label fonts cannot print, a missing HS code
+    for customs...) is recorded on the case for the agent, and the customer is told the label is delayed
+    and why; nothing is booked with the carrier, and the task does not retry until an agent asks again.
+    """
+    with transaction.atomic():
+        case = ReturnCase.objects.select_for_update().get(pk=case_id)
+        if not _needs_label(case):
+            return case
+        plan = _plan(case)
+        problems = documents.shipment_problems(plan.data)
+    if problems:
+        case_services.case_label_problems_record(case=case, problems=[p.as_dict() for p in problems])
+        return case
+
+    # No lock from here on: the carrier, the renderer and the storage may take their time.
+    booking = ports.carrier().book_return(
+        rma_number=case.rma_number, from_country=plan.data.sender.country, to_country=plan.data.recipient.country
+    )
+    data = documents.shipment_data_from_case(
+        case=case, return_center=plan.center, purpose=plan.purpose,
+        tracking_number=booking.tracking_number, carrier_name=booking.carrier,
+    )  # fmt: skip
+    stored = {}
+    unsaved = Shipment(case=case)  # for the fields' file names only
+    for kind in documents.documents_required(data):
+        field_name, stem = FILES[kind]
+        field = Shipment._meta.get_field(field_name)
+        name = field.generate_filename(unsaved, f"{stem}-{case.rma_number}.pdf")
+        stored[field_name] = field.storage.save(name, ContentFile(documents.RENDERERS[kind](data)), field.max_length)
+
+    try:
+        with transaction.atomic():
+            case = ReturnCase.objects.select_for_update().get(pk=case_id)
+            if not _needs_label(case):
+                raise _AlreadyDone
+            Shipment.objects.create(
+                case=case, carrier=booking.carrier, tracking_number=booking.tracking_number,
+                return_center=plan.center.name if plan.center else documents.RETURN_CENTER["name"], **stored,
+            )  # fmt: skip
+            case_services.case_label_issued(
+                case=case, tracking_number=booking.tracking_number, carrier=booking.carrier,
+                cross_border=data.is_cross_border,
+            )  # fmt: skip
+    except (_AlreadyDone, IntegrityError):
+        # Another run stored its shipment first (or the case moved on meanwhile): keep that one.
+        for field_name, name in stored.items():
+            Shipment._meta.get_field(field_name).storage.delete(name)
+        return ReturnCase.objects.get(pk=case_id)
+    return case
+
+
+def label_request(case: ReturnCase) -> None:
+    """Make the documents after the commit (a Celery task; in-process without a broker)."""
+    from rma.logistics.tasks import label_render  # the task module imports this one
+
+    label_render.delay_on_commit(case.id)
+
+
+@transaction.atomic
+def label_retry(*, case: ReturnCase, actor: Staff) -> ReturnCase:
+    """After the data was corrected, ask for the documents again."""
+    if not actor.has_perm("rma.process_case"):
+        raise case_services.CasePermissionDenied(_("You are not allowed to do this."))
+    if case.status != CaseStatus.APPROVED or not case.needs_shipment:
+        raise not_allowed(case)
+    label_request(case)
+    return case

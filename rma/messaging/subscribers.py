@@ -1,0 +1,77 @@
+"""Which notification each case event sets off, declared once per event; the outbox rows are written in
+the event's transaction and sent after the commit."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from returns_portal import events as bus
+from rma.cases import events
+from rma.messaging.notifications import notification_queue
+from rma.messaging.withdrawal import withdrawal_acknowledge
+
+
+def _events_so_far(event) -> str:
+    """For events that may happen more than once on a case (a second question, a new offer)."""
+    return str(event.case.events.count())
+
+
+@dataclass(frozen=True)
+class Notify:
+    notice: str  # a key of rma.messaging.notices.NOTICES
+    occurrence: Callable[[events.CaseEventBase], str] = lambda event: ""
+    params: Callable[[events.CaseEventBase], dict] = lambda event: {}
+    when: Callable[[events.CaseEventBase], bool] = lambda event: True
+
+
+NOTIFY: dict[type[events.CaseEventBase], Notify] = {
+    events.CaseFiled: Notify("filed"),
+    # Approved at filing: the customer hears from us next with the label (or what delays it).
+    events.CaseApproved: Notify("approved", when=lambda e: not e.automatic),
+    events.CaseRejected: Notify("rejected"),
+    events.InfoRequested: Notify("needs_info", occurrence=_events_so_far),
+    events.LabelDelayed: Notify("label_delayed", occurrence=_events_so_far, params=lambda e: {"problems": e.problems}),
+    events.LabelIssued: Notify("label_ready"),
+    events.ShipReminderDue: Notify("ship_reminder"),
+    events.ParcelInTransit: Notify("in_transit"),
+    events.ParcelReceived: Notify("received"),
+    events.InspectionCompleted: Notify("inspected", params=lambda e: {"deductions": e.deductions}),
+    events.OfferMade: Notify("offer", occurrence=_events_so_far),
+    events.RefundPaid: Notify(
+        "refunded",
+        occurrence=lambda e: e.idempotency_key,
+        params=lambda e: {"amount": e.amount, "currency": e.currency},
+    ),
+    events.StoreCreditIssued: Notify(
+        "credited", params=lambda e: {"amount": e.amount, "currency": e.currency, "code": e.code}
+    ),
+    events.ExchangeSent: Notify("exchanged", params=lambda e: {"number": e.number}),
+    events.ReplacementSent: Notify("replaced", params=lambda e: {"number": e.number}),
+    events.CaseRepaired: Notify("repaired", params=lambda e: {"note": e.note}),
+    events.RefundDeadlineMoved: Notify("deadline_changed", occurrence=lambda e: e.previous),
+    events.CaseClosed: Notify("closed"),
+    # Only what the agents write reaches the customer by email; the customer's own messages do not.
+    events.MessagePosted: Notify(
+        "message",
+        occurrence=lambda e: str(e.message_id),
+        params=lambda e: {"message": e.body[:1000]},
+        when=lambda e: e.role == "agent",
+    ),
+}
+
+
+def on_case_event(event: events.CaseEventBase) -> None:
+    notify = NOTIFY[type(event)]
+    if notify.when(event):
+        notification_queue(
+            case=event.case, event=notify.notice, occurrence=notify.occurrence(event), params=notify.params(event)
+        )
+
+
+def on_withdrawal(event: events.WithdrawalSubmitted) -> None:
+    withdrawal_acknowledge(event.statement)
+
+
+def register() -> None:
+    for event_type in NOTIFY:
+        bus.subscribe(event_type, on_case_event)
+    bus.subscribe(events.WithdrawalSubmitted, on_withdrawal)

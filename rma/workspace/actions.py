@@ -1,0 +1,233 @@
+"""The agent's actions on a case, declared once each: label, how it runs, its form, its bulk button."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django import forms
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from rma.cases import selectors, services
+from rma.cases.models import ReturnItem
+from rma.logistics import labels
+from rma.messaging import selectors as messaging_selectors
+from rma.messaging import services as messaging
+from rma.workspace.forms import (
+    AssignForm,
+    CannedReplyForm,
+    ExchangeForm,
+    GoodwillForm,
+    InspectForm,
+    MessageForm,
+    OfferForm,
+    RefundForm,
+    RejectForm,
+    RequestInfoForm,
+)
+
+
+@dataclass(frozen=True)
+class AgentAction:
+    """One action an agent can take on a case, chosen by the name of the button that posts it.
+
+    ``run`` depends on what the action is:
+
+    - a workflow transition (``transition=True``) is offered only when the case's FSM offers it to the user
+      now. ``run`` is its service, called as ``run(case=..., actor=...)``; with a ``form``, the form's
+      cleaned data are added as keyword arguments, so the form's field names are the service's parameters.
+    - any other action (``transition=False``) is always accepted, because its service checks who may do
+      it. ``run`` is a runner ``run(request, case)`` that binds its own form (its prefix or choices depend
+      on the case) and returns the forms with errors by prefix, or None when it is done.
+
+    ``bulk_label`` offers the action in the queue's bulk form too; who may use it there is the core's rule
+    (``services.BULK_PERMISSIONS``).
+    """
+
+    name: str
+    label: Promise
+    run: Callable
+    form: type[forms.Form] | None = None
+    transition: bool = True
+    bulk_label: Promise | None = None
+
+
+def _run_retry_label(request, case):
+    labels.label_retry(case=case, actor=request.user)
+    return None
+
+
+def _run_claim(request, case):
+    services.case_claim(case=case, actor=request.user)
+    return None
+
+
+def _run_assign(request, case):
+    form = AssignForm(request.POST, prefix="assign", agents=selectors.agent_users())
+    if not form.is_valid():
+        return {"assign": form}
+    services.case_assign(case=case, actor=request.user, assignee=form.cleaned_data["assignee"])
+    return None
+
+
+def _run_inspect(request, case):
+    try:
+        item = case.items.get(pk=int(request.POST.get("item", "0")))
+    except (ValueError, ReturnItem.DoesNotExist):
+        raise Http404(_("No such item.")) from None
+    prefix = f"inspect-{item.pk}"
+    form = InspectForm(request.POST, request.FILES, prefix=prefix)
+    if not form.is_valid():
+        return {prefix: form}
+    data = form.cleaned_data
+    deductions = [(data["deduction_reason"], data["deduction_amount"])] if data.get("deduction_reason") else []
+    services.item_inspect(
+        item=item,
+        actor=request.user,
+        grade=data["grade"],
+        disposition=data["disposition"],
+        complete=data["complete"],
+        customer_fault=data["customer_fault"],
+        fault_found=data["fault_found"],
+        notes=data["notes"],
+        photos=[data["photo"]] if data.get("photo") else [],
+        deductions=deductions,
+    )
+    return None
+
+
+def _run_goodwill(request, case):
+    form = GoodwillForm(request.POST, prefix="goodwill")
+    if not form.is_valid():
+        return {"goodwill": form}
+    data = form.cleaned_data
+    services.compensation_grant(
+        case=case,
+        actor=request.user,
+        kind=data["kind"],
+        amount=data["amount"] or 0,
+        note=data["note"],
+        token=data["token"],
+    )
+    return None
+
+
+def _run_message(request, case, *, internal: bool):
+    form = MessageForm(request.POST, prefix="message")
+    if not form.is_valid():
+        return {"message": form}
+    messaging.message_post(case=case, author=request.user, body=form.cleaned_data["body"], internal=internal)
+    return None
+
+
+def _run_canned(request, case):
+    form = CannedReplyForm(request.POST, prefix="canned", replies=messaging_selectors.canned_replies_active())
+    if not form.is_valid():
+        return {"canned": form}
+    messaging.canned_reply_apply(case=case, actor=request.user, reply=form.cleaned_data["reply"])
+    return None
+
+
+def _registry(*declared: AgentAction) -> dict[str, AgentAction]:
+    actions = {}
+    for action in declared:
+        if action.name in actions:  # a second declaration would silently replace the first
+            raise ValueError(f"Agent action {action.name!r} is declared twice.")
+        actions[action.name] = action
+    return actions
+
+
+# In the order of the case page. The queue's bulk buttons follow this order; the case page's transition
+# buttons and forms follow the workflow's order (see actions_for).
+ACTIONS = _registry(
+    AgentAction("retry_label", pgettext_lazy("action", "Make the label again"), _run_retry_label, transition=False),
+    AgentAction("claim", pgettext_lazy("action", "Take this case"), _run_claim, transition=False),
+    AgentAction(
+        "assign",
+        pgettext_lazy("action", "Assign"),
+        _run_assign,
+        transition=False,
+        bulk_label=pgettext_lazy("bulk action", "Assign"),
+    ),
+    AgentAction(
+        "approve",
+        pgettext_lazy("action", "Approve"),
+        services.case_approve,
+        bulk_label=pgettext_lazy("bulk action", "Approve the eligible ones"),
+    ),
+    AgentAction("reject", pgettext_lazy("action", "Reject"), services.case_reject, form=RejectForm),
+    AgentAction(
+        "request_info",
+        pgettext_lazy("action", "Ask the customer"),
+        services.case_request_info,
+        form=RequestInfoForm,
+    ),
+    AgentAction("mark_in_transit", pgettext_lazy("action", "Mark as shipped"), services.case_mark_in_transit),
+    AgentAction(
+        "mark_received",
+        pgettext_lazy("action", "Mark as received"),
+        services.case_mark_received,
+        bulk_label=pgettext_lazy("bulk action", "Mark as received"),
+    ),
+    AgentAction(
+        "offer_partial_refund",
+        pgettext_lazy("action", "Offer a partial refund"),
+        services.case_offer_partial_refund,
+        form=OfferForm,
+    ),
+    AgentAction("refund", pgettext_lazy("action", "Refund"), services.case_refund, form=RefundForm),
+    AgentAction("credit", pgettext_lazy("action", "Give store credit"), services.case_credit),
+    AgentAction("exchange", pgettext_lazy("action", "Send the exchange"), services.case_exchange, form=ExchangeForm),
+    AgentAction("mark_repaired", pgettext_lazy("action", "Mark as repaired"), services.case_mark_repaired),
+    AgentAction("replace", pgettext_lazy("action", "Send a replacement"), services.case_replace),
+    AgentAction(
+        "close",
+        pgettext_lazy("action", "Close"),
+        services.case_close,
+        bulk_label=pgettext_lazy("bulk action", "Close"),
+    ),
+    AgentAction("cancel", pgettext_lazy("action", "Cancel the return"), services.case_cancel),
+    AgentAction("escalate", pgettext_lazy("action", "Escalate to a supervisor"), services.case_escalate),
+    AgentAction("deescalate", pgettext_lazy("action", "Send back to the queue"), services.case_deescalate),
+    AgentAction("inspect", pgettext_lazy("action", "Save the inspection"), _run_inspect, transition=False),
+    AgentAction("goodwill", pgettext_lazy("action", "Grant the goodwill gesture"), _run_goodwill, transition=False),
+    AgentAction(
+        "message",
+        pgettext_lazy("action", "Send to the customer"),
+        partial(_run_message, internal=False),
+        transition=False,
+    ),
+    AgentAction(
+        "note",
+        pgettext_lazy("action", "Save as internal note"),
+        partial(_run_message, internal=True),
+        transition=False,
+    ),
+    AgentAction("canned", pgettext_lazy("action", "Send the canned reply"), _run_canned, transition=False),
+)
+
+
+def action_get(name: str) -> AgentAction | None:
+    """The declared action of this name, or None: the name comes from a posted button and may be anything."""
+    return ACTIONS.get(name)
+
+
+def actions_for(case, user) -> list[AgentAction]:
+    """The transitions this user may run on this case now, in the workflow's order (steps the system or the
+    customer take excluded). A transition without a declaration fails here rather than go missing."""
+    return [
+        ACTIONS[t.name]
+        for t in case.get_available_user_status_transitions(user)
+        if not t.custom.get("system") and not t.custom.get("customer")
+    ]
+
+
+def bulk_actions_for(user) -> list[AgentAction]:
+    """The bulk actions this user may start from the queue, in the registry's order."""
+    return [
+        action
+        for action in ACTIONS.values()
+        if action.bulk_label is not None and user.has_perm(services.BULK_PERMISSIONS[action.name])
+    ]
