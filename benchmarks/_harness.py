@@ -1,7 +1,6 @@
 """What the page benchmarks share: their own PostgreSQL database, a bare view as the baseline, timing.
 
-Imported as ``benchmarks._harness`` (the project root is on the path; the benchmarks folder is not,
-because ``benchmarks/queue.py`` is named like the standard library's ``queue``).
+Imported as ``benchmarks._harness`` (each page benchmark puts the project root on the path).
 """
 
 import os

@@ -17,7 +17,7 @@ Needs the machine's PostgreSQL (trust auth); creates and drops its database (``-
 import sys
 from pathlib import Path
 
-# benchmarks/queue.py is named like the standard library's ``queue``: keep this folder off the import path.
+# Only the project root on the path (for benchmarks._harness), not this folder.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: benchmarks._harness
 

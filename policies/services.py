@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from returns_portal.actors import Staff
+
 from .explain import render_step
 from .floor import floor_violations
 from .models import PolicyRule, PolicyText, Region, ReturnCenter, ReturnPolicy
@@ -37,14 +39,14 @@ def _next_version(region: Region) -> int:
     return (last.version + 1) if last else 1
 
 
-def policy_create_draft(*, region: Region, actor=None, **fields) -> ReturnPolicy:
+def policy_create_draft(*, region: Region, actor: Staff | None = None, **fields) -> ReturnPolicy:
     policy = ReturnPolicy(region=region, version=_next_version(region), **fields)
     policy.full_clean()
     policy.save()
     return policy
 
 
-def policy_save_draft(*, policy: ReturnPolicy, actor) -> ReturnPolicy:
+def policy_save_draft(*, policy: ReturnPolicy, actor: Staff) -> ReturnPolicy:
     """Save a draft edited in a form: a new one gets the region's next version number."""
     if policy.pk is None:
         policy.version = _next_version(policy.region)
@@ -56,7 +58,7 @@ def policy_save_draft(*, policy: ReturnPolicy, actor) -> ReturnPolicy:
     return policy
 
 
-def policy_update_draft(*, policy: ReturnPolicy, actor, **fields) -> ReturnPolicy:
+def policy_update_draft(*, policy: ReturnPolicy, actor: Staff, **fields) -> ReturnPolicy:
     if not ReturnPolicy.objects.filter(pk=policy.pk, status=ReturnPolicy.Status.DRAFT).exists():
         raise _not_editable()
     for name, value in fields.items():
@@ -67,7 +69,7 @@ def policy_update_draft(*, policy: ReturnPolicy, actor, **fields) -> ReturnPolic
 
 
 @transaction.atomic
-def policy_copy_as_draft(*, policy: ReturnPolicy, actor) -> ReturnPolicy:
+def policy_copy_as_draft(*, policy: ReturnPolicy, actor: Staff) -> ReturnPolicy:
     """A new draft with the terms, rules and texts of ``policy``: how a published version is changed."""
     draft = policy_create_draft(
         region=policy.region, actor=actor, **{name: getattr(policy, name) for name in POLICY_TERM_FIELDS}
@@ -81,7 +83,7 @@ def policy_copy_as_draft(*, policy: ReturnPolicy, actor) -> ReturnPolicy:
     return draft
 
 
-def policy_rule_create(*, policy: ReturnPolicy, actor, **fields) -> PolicyRule:
+def policy_rule_create(*, policy: ReturnPolicy, actor: Staff, **fields) -> PolicyRule:
     if policy.status != ReturnPolicy.Status.DRAFT:
         raise _not_editable()
     rule = PolicyRule(policy=policy, **fields)
@@ -90,7 +92,7 @@ def policy_rule_create(*, policy: ReturnPolicy, actor, **fields) -> PolicyRule:
     return rule
 
 
-def policy_text_set(*, policy: ReturnPolicy, actor, language: str, introduction: str) -> PolicyText:
+def policy_text_set(*, policy: ReturnPolicy, actor: Staff, language: str, introduction: str) -> PolicyText:
     if policy.status != ReturnPolicy.Status.DRAFT:
         raise _not_editable()
     text = PolicyText.objects.filter(policy=policy, language=language).first() or PolicyText(
@@ -103,7 +105,7 @@ def policy_text_set(*, policy: ReturnPolicy, actor, language: str, introduction:
 
 
 @transaction.atomic
-def policy_publish(*, policy: ReturnPolicy, actor, note: str = "", today=None) -> ReturnPolicy:
+def policy_publish(*, policy: ReturnPolicy, actor: Staff, note: str = "", today=None) -> ReturnPolicy:
     """Publish a draft after checking it against the law of every country of its region.
 
     A draft whose effective date is still to come is checked now and scheduled: ``policies_publish_due``
@@ -153,7 +155,7 @@ def policies_publish_due(*, today=None) -> list[ReturnPolicy]:
     return published
 
 
-def return_center_create(*, actor=None, **fields) -> ReturnCenter:
+def return_center_create(*, actor: Staff | None = None, **fields) -> ReturnCenter:
     fields.setdefault("customs_territory", customs_territory(fields.get("country", "")))
     center = ReturnCenter(**fields)
     center.full_clean()

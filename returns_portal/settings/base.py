@@ -139,8 +139,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ROUTES = {
-    "rma.logistics.tasks.label_render": {"queue": "documents"},
-    "rma.messaging.tasks.notification_send": {"queue": "notifications"},
+    "rma.tasks.label_render": {"queue": "documents"},
+    "rma.tasks.notification_send": {"queue": "notifications"},
     "rma.analytics.tasks.analytics_refresh": {"queue": "sweeps"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -173,7 +173,8 @@ LOGGING = {
 
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
-    "sla-sweep": {"task": "rma.cases.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "labels-sweep": {"task": "rma.logistics.tasks.labels_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
     "policies-publish-due": {
         "task": "policies.tasks.policies_publish_due",
         "schedule": 60 * 60,

@@ -16,9 +16,8 @@ _AGENT_PERMS = [
 ]
 ROLE_PERMISSIONS = {
     AGENT: _AGENT_PERMS,
-    SUPERVISOR: [*_AGENT_PERMS, "rma.supervise_case", "analytics.view_dashboard"],
+    SUPERVISOR: [*_AGENT_PERMS, "rma.supervise_case"],
     POLICY_ADMIN: [
-        "analytics.view_dashboard",
         "policies.view_region",
         "policies.add_region",
         "policies.change_region",
@@ -47,6 +46,13 @@ ROLE_PERMISSIONS = {
         "rma.view_notification",
     ],
 }
+
+
+def roles_grant(role: str, *perms: str) -> None:
+    """Another app gives a role permissions of its own (analytics: its dashboard), from its ``ready()``."""
+    for perm in perms:
+        if perm not in ROLE_PERMISSIONS[role]:
+            ROLE_PERMISSIONS[role].append(perm)
 
 
 def roles_ensure() -> None:

@@ -63,7 +63,7 @@ def lookup_code_issue(*, order: Order, email: str, ip: str | None, language: str
     except OSError:
         lookup.delete()
         raise AccessDenied(_("We could not send the code just now. Please try again in a minute.")) from None
-    lookup.plain_code = code  # for the embedded demo only (see views.portal); never stored
+    lookup.plain_code = code  # for the embedded demo only (see rma.portal.views); never stored
     return lookup
 
 

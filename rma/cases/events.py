@@ -13,23 +13,14 @@ the row in the reader's language; it is worked out when the page is shown, never
 
 import dataclasses
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
 from returns_portal import events as bus
+from returns_portal.actors import Staff
 from returns_portal.formatting import format_money
 from rma.cases.models import CaseEvent, ReturnCase, WithdrawalStatement
-
-
-class Staff(Protocol):
-    """A signed-in member of staff as the services use one (any Django user model)."""
-
-    pk: int
-    is_active: bool
-    is_authenticated: bool
-
-    def has_perm(self, perm: str, obj=None) -> bool: ...
 
 
 def subscribers_only(default=dataclasses.MISSING):
@@ -148,6 +139,11 @@ class CaseDeescalated(CaseEventBase):
 @dataclass(frozen=True, kw_only=True)
 class CaseClosed(CaseEventBase):
     pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseExpired(CaseEventBase):
+    """The label was not used within its validity."""
 
 
 @dataclass(frozen=True, kw_only=True)

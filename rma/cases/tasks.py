@@ -5,6 +5,6 @@ from celery import shared_task
 from rma.cases import services
 
 
-@shared_task(acks_late=True)
+@shared_task(name="rma.tasks.sla_sweep", acks_late=True)
 def sla_sweep() -> dict:
     return services.sla_sweep()

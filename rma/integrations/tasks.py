@@ -6,11 +6,15 @@ from rma.integrations import payments
 from rma.integrations.ports import ProviderError
 
 
-@shared_task(acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    name="rma.tasks.refund_execute", acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8
+)
 def refund_execute(refund_id: int) -> None:
     payments.refund_pay(refund_id=refund_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    name="rma.tasks.exchange_settle", acks_late=True, autoretry_for=(ProviderError,), retry_backoff=True, max_retries=8
+)
 def exchange_settle(exchange_id: int) -> None:
     payments.exchange_charge(exchange_id=exchange_id)

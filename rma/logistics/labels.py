@@ -7,6 +7,7 @@ and the database holds one shipment per case (a run that finds one already store
 """
 
 import dataclasses
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -20,6 +21,8 @@ from rma.cases.services.workflow import not_allowed
 from rma.integrations import ports
 from rma.logistics import documents
 from rma.logistics.models import Shipment
+
+logger = logging.getLogger(__name__)
 
 # Which document goes into which field of the shipment, and the stem of its file name.
 FILES = {
@@ -103,10 +106,17 @@ def label_issue(*, case_id: int) -> ReturnCase:
                 case=case, tracking_number=booking.tracking_number, carrier=booking.carrier,
                 cross_border=data.is_cross_border,
             )  # fmt: skip
-    except (_AlreadyDone, IntegrityError):
-        # Another run stored its shipment first (or the case moved on meanwhile): keep that one.
+    except (_AlreadyDone, IntegrityError) as exc:
+        # Another run stored its shipment first, or the case moved on meanwhile: drop this run's files.
         for field_name, name in stored.items():
             Shipment._meta.get_field(field_name).storage.delete(name)
+        if isinstance(exc, IntegrityError) and not Shipment.objects.filter(case_id=case_id).exists():
+            raise  # not a second run: a tracking number the carrier gave twice, say; let it fail loudly
+        logger.warning(
+            "label for %s not stored (%s); carrier booking %s %s unused",
+            case.rma_number, "already labelled" if isinstance(exc, IntegrityError) else "case moved on",
+            booking.carrier, booking.tracking_number,
+        )  # fmt: skip
         return ReturnCase.objects.get(pk=case_id)
     return case
 

@@ -26,7 +26,8 @@ from rma.messaging.notices import EVENTS, NOTICES
 
 DEDUCTION_SENTENCE = _("%(amount)s is deducted for %(item)s: %(reason)s.")
 UNSUBSCRIBE_TEXT = _("To stop messages you do not need for your returns: %(url)s")
-# While one worker sends a notification, another run of the same task leaves it alone for this long.
+# While one worker sends a notification, another run of the same task leaves it alone for this long: well
+# over the SMTP timeout (20 s in the production settings), so a live send always finishes inside it.
 SEND_LEASE = datetime.timedelta(minutes=2)
 
 # How a parameter that another package stored reads in a message (``problems``: the label problems of
@@ -228,15 +229,24 @@ def _send_sms(notification: Notification) -> tuple[str, str]:
     return "", body
 
 
+class NotificationBusy(Exception):
+    """Another run is sending this notification now: try again when its lease has run out."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"being sent; lease ends in {seconds:.0f} s")
+        self.seconds = seconds
+
+
 def _claim(notification_id: int) -> Notification | None:
-    """Take the notification for one send; None when it is sent, or another run is sending it now."""
+    """Take the notification for one send; None when it is sent already. Raises NotificationBusy while
+    another run holds it (a run that died mid-send holds it until the lease ends, then it is free)."""
     with transaction.atomic():
         notification = Notification.objects.select_for_update().get(pk=notification_id)
         now = timezone.now()
         if notification.status == Notification.Status.SENT:
             return None
         if notification.status == Notification.Status.SENDING and (notification.next_attempt_at or now) > now:
-            return None
+            raise NotificationBusy((notification.next_attempt_at - now).total_seconds())
         notification.status = Notification.Status.SENDING
         notification.attempts += 1
         notification.next_attempt_at = now + SEND_LEASE  # a run that died while sending is retried after this
@@ -250,8 +260,8 @@ def notification_deliver(*, notification_id: int) -> Notification:
     The row is locked only to take it and to record the result; the email or text goes out in between,
     with no lock held.
     """
-    notification = _claim(notification_id)
-    if notification is None:
+    claimed = _claim(notification_id)
+    if claimed is None:
         return Notification.objects.get(pk=notification_id)
     notification = Notification.objects.select_related("case__customer").get(pk=notification_id)
     send = _send_sms if notification.channel == "sms" else _send_email
@@ -260,6 +270,9 @@ def notification_deliver(*, notification_id: int) -> Notification:
     except (OSError, ports.ProviderError) as exc:
         with transaction.atomic():
             notification = Notification.objects.select_for_update().get(pk=notification_id)
+            if notification.status == Notification.Status.SENT or notification.attempts != claimed.attempts:
+                # This run's lease ran out and another run took the row (and perhaps sent it): its result stands.
+                return notification
             notification.status = Notification.Status.FAILED
             notification.last_error = str(exc)[:2000]
             # The task retries with exponential backoff; this is when the next try is due, at the latest.

@@ -5,6 +5,18 @@ from celery import shared_task
 from rma.messaging import notifications
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
-def notification_send(notification_id: int) -> None:
-    notifications.notification_deliver(notification_id=notification_id)
+@shared_task(
+    bind=True,
+    name="rma.tasks.notification_send",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def notification_send(self, notification_id: int) -> None:
+    try:
+        notifications.notification_deliver(notification_id=notification_id)
+    except notifications.NotificationBusy as busy:
+        # Another worker is sending it (or died doing so): look again when its lease ends, never drop it.
+        raise self.retry(countdown=busy.seconds + 1, max_retries=None) from None

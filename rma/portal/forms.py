@@ -15,7 +15,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """Up to six photos, each decoded and re-encoded without metadata (rma.photos)."""
+    """Up to six photos, each decoded and re-encoded without metadata (rma.cases.photos)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}))

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from rma.cases import services
 from tests.rma.factories import OrderFactory, OrderLineFactory
-from tests.rma.test_portal import sent_code
+from tests.rma.portal.test_portal import sent_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.BASE_DIR) / "static/vendor/axe-core/axe.min.js"

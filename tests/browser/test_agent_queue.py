@@ -8,7 +8,7 @@ from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import violations
 from tests.rma.factories import UserFactory
-from tests.rma.test_agent_queue import make_case
+from tests.rma.workspace.test_agent_queue import make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.policies.factories import ReturnCenterFactory
 from tests.rma.factories import OrderFactory, OrderLineFactory
-from tests.rma.test_portal import sent_code
+from tests.rma.portal.test_portal import sent_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

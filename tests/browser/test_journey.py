@@ -6,7 +6,7 @@ from rma.access import roles
 from rma.cases.models import ReturnCase
 from tests.browser.conftest import screenshot
 from tests.rma.factories import OrderFactory, OrderLineFactory, UserFactory
-from tests.rma.test_portal import sent_code
+from tests.rma.portal.test_portal import sent_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -106,7 +106,8 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     """One customer request about goods bought; its status moves only through the transitions below.
 
     Transitions change fields only. rma.cases.services checks permissions, saves inside a transaction
-    (the optimistic lock refuses a stale write), writes the CaseEvent and enqueues side effects.
+    (the optimistic lock refuses a stale write) and publishes the case event (rma.cases.events), which
+    writes the timeline row; the satellites subscribed to it queue the side effects.
     """
 
     rma_number = models.CharField(_("RMA number"), max_length=16, unique=True, default=rma_number_new)

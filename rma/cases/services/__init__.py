@@ -53,7 +53,7 @@ from rma.cases.services.money import (
     store_credit_balance,
 )
 from rma.cases.services.quote import Quote, methods_offered, quote_build, quote_for_case
-from rma.cases.services.sla import sla_sweep
+from rma.cases.services.sla import case_expire, sla_sweep
 from rma.cases.services.withdrawal import withdrawal_applies, withdrawal_statement_text, withdrawal_submit
 
 __all__ = [
@@ -113,6 +113,7 @@ __all__ = [
     "refundable_total",
     "returnable_quantity",
     "sla_sweep",
+    "case_expire",
     "survey_submit",
     "withdrawal_applies",
     "withdrawal_statement_text",

@@ -37,7 +37,7 @@ class ItemRequest:
     reason: str
     resolution: str = Resolution.REFUND
     exchange_wish: str = ""
-    photos: tuple = ()  # cleaned files (rma.photos.photo_clean)
+    photos: tuple = ()  # cleaned files (rma.cases.photos.photo_clean)
     problem: str = ""  # for faults: what happens and since when
 
 

@@ -53,11 +53,19 @@ def sla_on_received(case: ReturnCase, *, now=None) -> None:
         case.statutory_refund_due_on = due
 
 
+@transaction.atomic
+def case_expire(*, case: ReturnCase) -> ReturnCase:
+    """The label was never used within its validity (rma.logistics finds these): the case expires."""
+    transition_run(case, "expire", actor=None, role="system", check_perm=False)
+    events.publish(events.CaseExpired(case=case))
+    return case
+
+
 def sla_sweep(*, now=None) -> dict:
-    """Escalate cases whose decision or refund is overdue; expire unused labels; move refund deadlines
-    the law lets the shop hold until the goods arrive. Safe to run any number of times."""
+    """Escalate cases whose decision or refund is overdue; move refund deadlines the law lets the shop hold
+    until the goods arrive. Safe to run any number of times. (Unused labels expire in rma.logistics.sweeps.)"""
     now = now or timezone.now()
-    counts = {"escalated": 0, "expired": 0, "deadline_moved": 0}
+    counts = {"escalated": 0, "deadline_moved": 0}
     overdue_decision = ReturnCase.objects.filter(
         status__in=[CaseStatus.REQUESTED, CaseStatus.NEEDS_INFO], decided_at__isnull=True, decision_due_at__lt=now
     )
@@ -75,31 +83,6 @@ def sla_sweep(*, now=None) -> dict:
                 continue  # changed meanwhile: nothing to escalate
             events.publish(events.SlaMissed(case=case, clock="decision" if case.decided_at is None else "refund"))
             counts["escalated"] += 1
-
-    valid_days = settings.LABEL_VALID_DAYS
-    stale_labels = ReturnCase.objects.filter(
-        status=CaseStatus.LABEL_ISSUED, shipment__created_at__lt=now - datetime.timedelta(days=valid_days)
-    )
-    for case_id in stale_labels.values_list("id", flat=True):
-        with transaction.atomic():
-            case = ReturnCase.objects.select_for_update().get(pk=case_id)
-            try:
-                transition_run(case, "expire", actor=None, role="system", check_perm=False)
-            except CaseError:
-                continue
-            counts["expired"] += 1
-
-    # A gentle reminder when a label has waited a few days without the parcel being handed over; the
-    # notification outbox keeps one per case, so "reminded" counts the labels waiting, sweep after sweep.
-    remind_after = now - datetime.timedelta(days=settings.SHIP_REMINDER_DAYS)
-    waiting_parcels = ReturnCase.objects.filter(
-        status=CaseStatus.LABEL_ISSUED, shipment__created_at__lt=remind_after
-    ).select_related("customer")
-    counts["reminded"] = 0
-    for case in waiting_parcels:
-        with transaction.atomic():
-            events.publish(events.ShipReminderDue(case=case))
-            counts["reminded"] += 1
 
     # The trader may withhold the refund until the goods (or proof of sending) arrive (CRD Art. 13(3)):
     # when the date passes with the parcel still on its way, the deadline becomes "on receipt".

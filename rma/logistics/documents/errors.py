@@ -13,7 +13,7 @@ ADDRESS_LABELS = {
     "sender": _("Customer's address"),
     "recipient": _("Return center's address"),
 }
-# The same words as the model fields they come from (rma.models.Order, OrderLine).
+# The same words as the model fields they come from (rma.orders.models.Order, OrderLine).
 FIELD_LABELS = {
     "name": _("name"),
     "company": pgettext_lazy("address", "company"),

@@ -14,7 +14,7 @@ the throughput ratio to the bare view, and the SQL queries of a freshly rendered
 Targets: p95 under 100 ms (all four), throughput at least 25% of the bare view's (default and filtered
 views), the same number of queries whatever the page size.
 
-Run: ``.venv/bin/python benchmarks/queue.py [--cases 1000000] [--events-per-case 10] [--requests 300]``.
+Run: ``.venv/bin/python benchmarks/agent_queue.py [--cases 1000000] [--events-per-case 10] [--requests 300]``.
 Needs the machine's PostgreSQL (trust auth); creates and drops its database (``--keep`` keeps it).
 The last line of output is one JSON object.
 """
@@ -22,7 +22,7 @@ The last line of output is one JSON object.
 import sys
 from pathlib import Path
 
-# This file is named like the standard library's ``queue``: keep its folder off the import path.
+# Only the project root on the path (for benchmarks._harness), not this folder.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: benchmarks._harness
 

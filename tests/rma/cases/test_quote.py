@@ -10,7 +10,7 @@ from rma.cases import services
 from rma.cases.models import ReturnCase
 from tests.policies.factories import ReturnCenterFactory
 from tests.rma.factories import OrderFactory, OrderLineFactory, UserFactory
-from tests.rma.test_portal import lookup
+from tests.rma.portal.test_portal import lookup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,11 +18,12 @@ from rma.integrations import payments
 from rma.integrations.local import LocalPaymentProvider
 from rma.integrations.models import LocalPayment
 from rma.integrations.ports import ProviderError
+from rma.logistics import sweeps
 from rma.messaging.models import Notification
 from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def fresh(case):
@@ -230,12 +231,15 @@ def test_sla_sweep_escalates_overdue_decisions_and_expires_unused_labels(manual_
     assert fresh(labelled).status == "label_issued"
     later = timezone.now() + datetime.timedelta(days=31)
     counts = services.sla_sweep(now=later)
+    label_counts = sweeps.labels_sweep(now=later)
     assert fresh(late).status == "escalated" and fresh(late).escalated_from == "requested"
     assert fresh(labelled).status == "expired"
-    assert counts["escalated"] >= 1 and counts["expired"] == 1
+    assert counts["escalated"] >= 1 and label_counts["expired"] == 1
     assert CaseEvent.objects.filter(case=late, kind="sla").count() == 1
-    services.sla_sweep(now=later)  # running it again changes nothing
+    services.sla_sweep(now=later)  # running them again changes nothing
+    assert sweeps.labels_sweep(now=later)["expired"] == 0
     assert CaseEvent.objects.filter(case=late, kind="sla").count() == 1
+    assert CaseEvent.objects.filter(case=labelled, kind="transition", to_status="expired").count() == 1
 
 
 def test_statutory_refund_deadline_moves_while_waiting_for_the_goods_and_the_customer_is_told(eu_policy):
@@ -269,7 +273,7 @@ def test_provider_timeout_is_retried_and_never_pays_twice(eu_policy, agent, sett
     from returns_portal.celery import app
 
     case = inspect_all(receive(file(OrderLineFactory()), agent), agent)
-    settings.PAYMENT_PROVIDER = "tests.rma.test_workflow.FlakyProvider"
+    settings.PAYMENT_PROVIDER = "tests.rma.cases.test_workflow.FlakyProvider"
     monkeypatch.setitem(app.conf, "task_always_eager", False)  # queued in memory; run below as a worker would
     refund = services.case_refund(case=case, actor=agent)
     with pytest.raises(ProviderError):

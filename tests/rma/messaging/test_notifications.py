@@ -1,5 +1,6 @@
 """Every message in every language, on the right channels, once; and no hand-formatted money or dates."""
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -19,7 +20,17 @@ from rma.orders.models import Customer
 from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@contextlib.contextmanager
+def mail_paused(monkeypatch):
+    """Outbox rows are written but not sent: as if the broker had not delivered them yet."""
+    from rma.messaging import tasks
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.notification_send, "delay_on_commit", lambda *args, **kwargs: None)
+        yield
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
@@ -129,7 +140,7 @@ def test_no_hand_formatted_money_or_dates():
 
 def test_messages_between_agent_and_customer(eu_policy, agent, client):
     from rma.messaging.models import Message
-    from tests.rma.test_portal import lookup
+    from tests.rma.portal.test_portal import lookup
 
     line = OrderLineFactory(order__customer__language="it")
     case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
@@ -155,8 +166,11 @@ def test_transit_reminder_and_inspection_messages(eu_policy, agent):
     line = OrderLineFactory(unit_price="50.00")
     case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
                               language="en")  # fmt: skip
-    services.sla_sweep(now=timezone.now() + datetime.timedelta(days=6))
-    services.sla_sweep(now=timezone.now() + datetime.timedelta(days=7))
+    from rma.logistics import sweeps
+
+    assert sweeps.labels_sweep(now=timezone.now() + datetime.timedelta(days=4))["reminded"] == 0
+    sweeps.labels_sweep(now=timezone.now() + datetime.timedelta(days=6))
+    sweeps.labels_sweep(now=timezone.now() + datetime.timedelta(days=7))
     assert Notification.objects.filter(case=case, event="ship_reminder").count() == 1
     from rma.cases.models import ReturnCase
 
@@ -170,9 +184,56 @@ def test_transit_reminder_and_inspection_messages(eu_policy, agent):
 
 
 def test_root_uses_the_signed_in_customers_language(eu_policy, client):
-    from tests.rma.test_portal import lookup
+    from tests.rma.portal.test_portal import lookup
 
     line = OrderLineFactory(order__customer__language="ja")
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/de/"  # the browser, for a stranger
     lookup(client, line.order, lang="fr")
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/ja/"  # the customer's saved language
+
+
+def test_a_notification_being_sent_is_left_alone_until_its_lease_ends_and_then_sent_once(eu_policy, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    line = OrderLineFactory()
+    with mail_paused(monkeypatch):
+        case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                                  language="en")  # fmt: skip
+    filed = Notification.objects.get(case=case, event="filed", channel="email")
+    # Another worker took it a moment ago and is sending it now.
+    lease_end = timezone.now() + datetime.timedelta(seconds=90)
+    Notification.objects.filter(pk=filed.pk).update(status="sending", attempts=1, next_attempt_at=lease_end)
+    with pytest.raises(notifications.NotificationBusy) as busy:
+        notifications.notification_deliver(notification_id=filed.pk)
+    assert 80 < busy.value.seconds <= 90
+    assert not [m for m in mail.outbox if m.to == [filed.recipient]]
+    # That worker died: once the lease has run out the next run sends it, once.
+    Notification.objects.filter(pk=filed.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    notifications.notification_deliver(notification_id=filed.pk)
+    notifications.notification_deliver(notification_id=filed.pk)
+    filed.refresh_from_db()
+    assert filed.status == "sent" and filed.attempts == 2
+    assert len([m for m in mail.outbox if case.rma_number in m.subject]) == 1
+
+
+def test_a_send_that_fails_after_its_lease_ran_out_leaves_the_other_runs_result(eu_policy, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    line = OrderLineFactory()
+    with mail_paused(monkeypatch):
+        case = services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                                  language="en")  # fmt: skip
+    filed = Notification.objects.get(case=case, event="filed", channel="email")
+
+    def slow_then_broken(message, *args, **kwargs):
+        # While this run waited on the mail server, its lease ran out and another run sent the message.
+        Notification.objects.filter(pk=filed.pk).update(status="sent", attempts=2)
+        raise OSError("timed out")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", slow_then_broken)
+    result = notifications.notification_deliver(notification_id=filed.pk)
+    assert result.status == "sent"
+    filed.refresh_from_db()
+    assert filed.status == "sent" and filed.last_error == ""

@@ -9,7 +9,7 @@ from rma.logistics.models import Shipment
 from rma.messaging import services as messaging
 from rma.messaging.models import CannedReply, CannedReplyText, Message
 from tests.rma.factories import CustomerFactory, OrderLineFactory, UserFactory
-from tests.rma.test_agent_queue import make_case
+from tests.rma.workspace.test_agent_queue import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

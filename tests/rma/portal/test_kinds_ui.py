@@ -10,7 +10,7 @@ from PIL import Image
 
 from rma.cases.models import ExchangeOrder, Refund, ReturnCase
 from tests.rma.factories import OrderFactory, OrderLineFactory
-from tests.rma.test_portal import lookup
+from tests.rma.portal.test_portal import lookup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -57,8 +57,8 @@ class ProbingProvider(LocalPaymentProvider):
 @pytest.fixture(autouse=True)
 def _probes(settings):
     SEEN.clear()
-    settings.CARRIER_ADAPTER = "tests.rma.test_no_lock_during_io.ProbingCarrier"
-    settings.PAYMENT_PROVIDER = "tests.rma.test_no_lock_during_io.ProbingProvider"
+    settings.CARRIER_ADAPTER = "tests.rma.cases.test_no_lock_during_io.ProbingCarrier"
+    settings.PAYMENT_PROVIDER = "tests.rma.cases.test_no_lock_during_io.ProbingProvider"
 
 
 def file(line):

@@ -10,7 +10,7 @@ from rma.cases import services
 from rma.cases.models import CaseStatus, ReturnCase
 from rma.workspace import actions
 from tests.rma.factories import UserFactory
-from tests.rma.test_agent_queue import make_case
+from tests.rma.workspace.test_agent_queue import make_case
 
 pytestmark = pytest.mark.django_db
 

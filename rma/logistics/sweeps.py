@@ -1,0 +1,41 @@
+"""The labels' own clock: an unused label expires after LABEL_VALID_DAYS, and the customer is reminded to
+send the parcel after SHIP_REMINDER_DAYS. Run by Celery beat; safe to run any number of times."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rma.cases import events
+from rma.cases import services as case_services
+from rma.cases.models import CaseStatus, ReturnCase
+from rma.logistics.models import Shipment
+
+
+def labels_sweep(*, now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    counts = {"expired": 0, "reminded": 0}
+    stale = Shipment.objects.filter(
+        case__status=CaseStatus.LABEL_ISSUED, created_at__lt=now - datetime.timedelta(days=settings.LABEL_VALID_DAYS)
+    )
+    for case_id in stale.values_list("case_id", flat=True):
+        with transaction.atomic():
+            case = ReturnCase.objects.select_for_update().get(pk=case_id)
+            try:
+                case_services.case_expire(case=case)
+            except case_services.CaseError:
+                continue  # changed meanwhile
+            counts["expired"] += 1
+
+    # A gentle reminder when a label has waited a few days without the parcel being handed over. The
+    # outbox sends it once per case, so "reminded" counts the labels waiting at this sweep.
+    waiting = Shipment.objects.filter(
+        case__status=CaseStatus.LABEL_ISSUED,
+        created_at__lt=now - datetime.timedelta(days=settings.SHIP_REMINDER_DAYS),
+    ).select_related("case__customer")
+    for shipment in waiting:
+        with transaction.atomic():
+            events.publish(events.ShipReminderDue(case=shipment.case))
+            counts["reminded"] += 1
+    return counts
