@@ -7,13 +7,14 @@ from django.views.i18n import set_language
 
 from rma.logistics import webhooks
 
-from .views import healthz
+from .views import healthz, readyz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("agent/", include("rma.workspace.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("webhooks/tracking/", webhooks.tracking, name="webhook_tracking"),
 ]
 urlpatterns += i18n_patterns(

@@ -7,8 +7,17 @@ queued under those names still run after an upgrade.
 """
 
 from rma.cases.tasks import sla_sweep
-from rma.integrations.tasks import exchange_settle, refund_execute
+from rma.integrations.tasks import exchange_settle, payments_redispatch, refund_execute
 from rma.logistics.tasks import label_render, labels_sweep
-from rma.messaging.tasks import notification_send
+from rma.messaging.tasks import notification_send, notifications_redispatch
 
-__all__ = ["exchange_settle", "label_render", "labels_sweep", "notification_send", "refund_execute", "sla_sweep"]
+__all__ = [
+    "exchange_settle",
+    "label_render",
+    "labels_sweep",
+    "notification_send",
+    "notifications_redispatch",
+    "payments_redispatch",
+    "refund_execute",
+    "sla_sweep",
+]

@@ -122,6 +122,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="returns@shop.example")
 # pickers. Each process keeps its own in the embedded default; production shares one in Redis (CACHE_URL),
 # so that a change drops what it makes stale for every worker at once.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Redis as the cache, but never as a dependency: with the server away pages work from the database.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "returns_portal.cache.ResilientRedisCache"
 # Sessions are read through the cache (and written to the database, so nobody is logged out when it empties).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The signed-in user and their permission set come from the cache between changes (returns_portal.auth).
@@ -174,7 +177,17 @@ LOGGING = {
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
-    "labels-sweep": {"task": "rma.logistics.tasks.labels_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "labels-sweep": {"task": "rma.logistics.tasks.labels_sweep", "schedule": 60, "options": {"queue": "sweeps"}},
+    "notifications-redispatch": {
+        "task": "rma.messaging.tasks.notifications_redispatch",
+        "schedule": 60,
+        "options": {"queue": "sweeps"},
+    },
+    "payments-redispatch": {
+        "task": "rma.integrations.tasks.payments_redispatch",
+        "schedule": 60,
+        "options": {"queue": "sweeps"},
+    },
     "policies-publish-due": {
         "task": "policies.tasks.policies_publish_due",
         "schedule": 60 * 60,
@@ -200,6 +213,13 @@ GOODWILL_LIMIT_PERCENT = {"agent": 10, "supervisor": 50}
 # Below these amounts (per currency) a damaged or wrong item costs more to send back than it is worth:
 # the customer keeps it and nothing is shipped. A currency not listed always ships back.
 KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
+
+# The outbox (docs/reliability.md): a row still pending this long after it was written is taken to have lost
+# its task (the broker was down, or lost it) and is queued again by its package's redispatch sweep, at most
+# this many rows per sweep and minute; a row that has used this many attempts stays failed for the team.
+OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=300)
+OUTBOX_REDISPATCH_BATCH = 500
+OUTBOX_MAX_ATTEMPTS = 8
 
 # The business constants above (SLA_HOURS, LABEL_VALID_DAYS, SHIP_REMINDER_DAYS, GOODWILL_LIMIT_PERCENT,
 # KEEP_ITEM_BELOW, LOOKUP_RATE_LIMITS) are defined here only: the code reads them from settings and has

@@ -13,6 +13,9 @@ REDIS_URL = env("REDIS_URL")
 # One cache for every process (web workers, Celery): cached sessions, permission sets and queue pages are
 # dropped for all of them at once after a change. A Redis database of its own, e.g. rediscache://redis:6379/1.
 CACHES = {"default": env.cache("CACHE_URL")}
+# Redis as the cache, but never as a dependency: with the server away pages work from the database.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "returns_portal.cache.ResilientRedisCache"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 

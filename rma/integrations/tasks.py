@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rma.integrations import payments
+from rma.integrations import payments, sweeps
 from rma.integrations.ports import ProviderError
 
 
@@ -18,3 +18,8 @@ def refund_execute(refund_id: int) -> None:
 )
 def exchange_settle(exchange_id: int) -> None:
     payments.exchange_charge(exchange_id=exchange_id)
+
+
+@shared_task(acks_late=True)
+def payments_redispatch() -> dict:
+    return sweeps.payments_redispatch()

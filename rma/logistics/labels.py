@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from policies import selectors as policy_selectors
+from returns_portal import outbox
 from rma.cases import services as case_services
 from rma.cases.events import Staff
 from rma.cases.models import CaseStatus, Resolution, ReturnCase
@@ -92,6 +93,10 @@ def label_issue(*, case_id: int) -> ReturnCase:
         field = Shipment._meta.get_field(field_name)
         name = field.generate_filename(unsaved, f"{stem}-{case.rma_number}.pdf")
         stored[field_name] = field.storage.save(name, ContentFile(documents.RENDERERS[kind](data)), field.max_length)
+    field = Shipment._meta.get_field("label_4x6_pdf")
+    name = field.generate_filename(unsaved, f"label-4x6-{case.rma_number}.pdf")
+    thermal = documents.render_label(data, fmt=documents.PageFormat.THERMAL_4X6)
+    stored["label_4x6_pdf"] = field.storage.save(name, ContentFile(thermal), field.max_length)
 
     try:
         with transaction.atomic():
@@ -125,7 +130,7 @@ def label_request(case: ReturnCase) -> None:
     """Make the documents after the commit (a Celery task; in-process without a broker)."""
     from rma.logistics.tasks import label_render  # the task module imports this one
 
-    label_render.delay_on_commit(case.id)
+    outbox.dispatch_on_commit(label_render, case.id)
 
 
 @transaction.atomic

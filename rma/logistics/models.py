@@ -17,6 +17,8 @@ class Shipment(models.Model):
     carrier = models.CharField(max_length=40)
     tracking_number = models.CharField(max_length=64, unique=True)
     label_pdf = models.FileField(upload_to=label_upload_to)
+    # The same label for 4×6 in thermal printers, made with the others (never on download).
+    label_4x6_pdf = models.FileField(upload_to=label_upload_to, blank=True)
     packing_slip_pdf = models.FileField(upload_to=label_upload_to, blank=True)
     customs_pdf = models.FileField(upload_to=label_upload_to, blank=True)  # CN23, across a customs border
     invoice_pdf = models.FileField(upload_to=label_upload_to, blank=True)

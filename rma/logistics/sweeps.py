@@ -7,10 +7,31 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from returns_portal import outbox
 from rma.cases import events
 from rma.cases import services as case_services
 from rma.cases.models import CaseStatus, ReturnCase
 from rma.logistics.models import Shipment
+
+
+def labels_redispatch(*, now: datetime.datetime | None = None) -> int:
+    """Queue the label again for every approved case that ships back, has no shipment and no recorded
+    problem a while after its approval (its task was lost with the broker, or its worker died)."""
+    from rma.logistics.tasks import label_render  # the task module imports this one
+
+    now = now or timezone.now()
+    lost = now - datetime.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS)
+    waiting = ReturnCase.objects.filter(
+        status=CaseStatus.APPROVED,
+        needs_shipment=True,
+        shipment__isnull=True,
+        document_problems=[],
+        decided_at__lt=lost,
+    )
+    ids = list(waiting.order_by("id").values_list("id", flat=True)[: settings.OUTBOX_REDISPATCH_BATCH])
+    for case_id in ids:
+        outbox.dispatch(label_render, case_id)
+    return len(ids)
 
 
 def labels_sweep(*, now: datetime.datetime | None = None) -> dict:

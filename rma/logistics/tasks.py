@@ -12,4 +12,4 @@ def label_render(case_id: int) -> None:
 
 @shared_task(acks_late=True)
 def labels_sweep() -> dict:
-    return sweeps.labels_sweep()
+    return {**sweeps.labels_sweep(), "redispatched": sweeps.labels_redispatch()}

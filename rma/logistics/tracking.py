@@ -17,6 +17,8 @@ from rma.cases.services.errors import CaseError
 from rma.logistics.models import Shipment, TrackingEvent
 
 MAX_SKEW = datetime.timedelta(minutes=5)
+# The longest value each required field may have (the columns of TrackingEvent and Shipment).
+FIELD_LENGTHS = {"event_id": 100, "tracking_number": 64, "status": 32, "occurred_at": 40}
 # Carrier statuses that move the case, and the transition each one runs.
 STATUS_TRANSITIONS = {"picked_up": "mark_in_transit", "in_transit": "mark_in_transit", "delivered": "mark_received"}
 
@@ -45,9 +47,16 @@ def webhook_verify(*, body: bytes, timestamp: str | None, signature: str | None,
         raise WebhookRejected("stale timestamp (replay?)")
     try:
         payload = json.loads(body)
-        for key in ("event_id", "tracking_number", "status", "occurred_at"):
-            if not isinstance(payload.get(key), str):
+        if not isinstance(payload, dict):
+            raise ValueError("not an object")
+        for key, longest in FIELD_LENGTHS.items():
+            value = payload.get(key)
+            if not isinstance(value, str) or not value.strip() or len(value) > longest:
                 raise ValueError(key)
+        if parse_datetime(payload["occurred_at"]) is None:  # raises ValueError on an impossible date too
+            raise ValueError("occurred_at")
+        if not isinstance(payload.get("location", ""), str):
+            raise ValueError("location")
     except ValueError:
         raise WebhookRejected("malformed payload") from None
     return payload
@@ -55,7 +64,9 @@ def webhook_verify(*, body: bytes, timestamp: str | None, signature: str | None,
 
 def tracking_event_record(*, payload: dict) -> TrackingEvent | None:
     """Store one carrier event and move the case; a duplicate event changes nothing."""
-    occurred = parse_datetime(payload["occurred_at"]) or timezone.now()
+    occurred = parse_datetime(payload["occurred_at"])
+    if timezone.is_naive(occurred):
+        occurred = timezone.make_aware(occurred, datetime.UTC)
     with transaction.atomic():
         shipment = Shipment.objects.select_related("case").filter(tracking_number=payload["tracking_number"]).first()
         if shipment is None:

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from returns_portal import outbox
 from returns_portal.formatting import format_money
 from rma.access.tokens import case_url, unsubscribe_url
 from rma.cases import events
@@ -84,7 +85,7 @@ def notification_queue(
                 )
         except IntegrityError:
             continue  # already queued for this event: once is enough
-        notification_send.delay_on_commit(notification.id)
+        outbox.dispatch_on_commit(notification_send, notification.id)
         queued.append(notification)
     return queued
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rma.messaging import notifications
+from rma.messaging import notifications, sweeps
 
 
 @shared_task(
@@ -20,3 +20,8 @@ def notification_send(self, notification_id: int) -> None:
     except notifications.NotificationBusy as busy:
         # Another worker is sending it (or died doing so): look again when its lease ends, never drop it.
         raise self.retry(countdown=busy.seconds + 1, max_retries=None) from None
+
+
+@shared_task(acks_late=True)
+def notifications_redispatch() -> int:
+    return sweeps.notifications_redispatch()

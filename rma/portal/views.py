@@ -399,6 +399,7 @@ def case_answer_offer(request, rma_number):
 
 DOCUMENT_FIELDS = {
     "label": "label_pdf",
+    "label-4x6": "label_4x6_pdf",
     "packing-slip": "packing_slip_pdf",
     "cn23": "customs_pdf",
     "invoice": "invoice_pdf",
@@ -415,8 +416,8 @@ def case_document(request, rma_number, kind):
     """One of the case's shipping documents, for its customer only."""
     case = _case_for_request(request, rma_number)
     shipment = getattr(case, "shipment", None)
-    if kind == "label-4x6" and shipment is not None:
-        # The thermal-printer format is made on request from the same data as the stored A6 label.
+    if kind == "label-4x6" and shipment is not None and not shipment.label_4x6_pdf:
+        # Shipments from before the 4×6 label was stored with the others: made from the same data.
         pdf = documents.render_label(
             documents.shipment_data_from_case(
                 case=case, return_center=policy_selectors.return_center_for_country(country=case.country),

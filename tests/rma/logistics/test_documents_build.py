@@ -32,7 +32,9 @@ def test_the_stored_label_has_the_rma_number_barcode_tracking_and_addresses(eu_p
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (298, 420)  # A6
     text = page.extract_text()
-    assert text.count(case.rma_number) >= 2
+    # Twice: the heading and the letter-spaced line under the barcode, where text extraction may read a gap
+    # between two letters as a space (it did for R2H4FRGBAJM), so compare without spaces.
+    assert text.replace(" ", "").count(case.rma_number) >= 2
     assert shipment.tracking_number in text
     assert "南京东路100号" in text and "Giacca" in text
     assert len(page.images) == 2  # Code128 and QR
@@ -100,7 +102,7 @@ def test_a_return_center_row_becomes_an_address():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cross_border_return_gets_customs_documents_the_customer_can_download(client, eu_policy):
+def test_cross_border_return_gets_customs_documents_the_customer_can_download(client, eu_policy, monkeypatch):
     import re
 
     from django.core import mail
@@ -120,6 +122,12 @@ def test_cross_border_return_gets_customs_documents_the_customer_can_download(cl
     services.case_approve(case=case, actor=UserFactory(role=roles.AGENT))
     shipment = Shipment.objects.get(case=case)
     assert shipment.customs_pdf and shipment.invoice_pdf and shipment.packing_slip_pdf
+    assert PdfReader(shipment.label_4x6_pdf.open("rb")).pages[0].mediabox.width == pytest.approx(4 * 72, abs=1)
+
+    def no_rendering_on_download(*args, **kwargs):
+        raise AssertionError("documents are rendered by the label task and served from storage")
+
+    monkeypatch.setattr(documents, "render_label", no_rendering_on_download)
     client.post("/de/", {"order_number": order.number, "email": order.customer.email})
     code = re.search(r"^\s+(\d{6})$", mail.outbox[-1].body, flags=re.M).group(1)
     client.post("/de/verify/", {"code": code})

@@ -59,3 +59,37 @@ def test_unsigned_wrongly_signed_and_replayed_webhooks_are_rejected(client, case
     assert ReturnCase.objects.get(pk=case.pk).status == "label_issued" and not TrackingEvent.objects.exists()
     unknown = adapters.local_tracking_event(tracking_number="NOPE", status="picked_up")
     assert send(client, unknown).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ["a", "list"],
+        "just a string",
+        {"event_id": "e1", "tracking_number": "T", "status": "picked_up"},  # no time
+        {"event_id": "e1", "tracking_number": "T", "status": "picked_up", "occurred_at": "2026-13-45T25:00:00Z"},
+        {"event_id": "e1", "tracking_number": "T", "status": "picked_up", "occurred_at": "yesterday"},
+        {"event_id": "e" * 101, "tracking_number": "T", "status": "picked_up", "occurred_at": "2026-12-01T10:00:00Z"},
+        {"event_id": "e1", "tracking_number": "T", "status": "s" * 33, "occurred_at": "2026-12-01T10:00:00Z"},
+        {"event_id": "e1", "tracking_number": "", "status": "picked_up", "occurred_at": "2026-12-01T10:00:00Z"},
+        {
+            "event_id": "e1",
+            "tracking_number": "T",
+            "status": "picked_up",
+            "occurred_at": "2026-12-01T10:00:00Z",
+            "location": {"city": "Milano"},
+        },
+    ],
+)
+def test_signed_calls_with_bad_content_answer_400_and_change_nothing(client, case, body):
+    response = send(client, body)
+    assert response.status_code == 400 and response.json() == {"error": "malformed payload"}
+    assert not TrackingEvent.objects.exists()
+
+
+def test_an_unknown_status_is_recorded_and_moves_nothing(client, case):
+    tracking_number = case.shipment.tracking_number
+    event = adapters.local_tracking_event(tracking_number=tracking_number, status="ReturnToSender")
+    assert send(client, event).status_code == 200
+    assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"
+    assert TrackingEvent.objects.get().status == "ReturnToSender"

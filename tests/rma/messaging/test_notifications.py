@@ -29,7 +29,7 @@ def mail_paused(monkeypatch):
     from rma.messaging import tasks
 
     with monkeypatch.context() as patch:
-        patch.setattr(tasks.notification_send, "delay_on_commit", lambda *args, **kwargs: None)
+        patch.setattr(tasks.notification_send, "apply_async", lambda *args, **kwargs: None)
         yield
 
 
