@@ -9,7 +9,7 @@ queued under those names still run after an upgrade.
 from rma.cases.tasks import sla_sweep
 from rma.integrations.tasks import exchange_settle, payments_redispatch, refund_execute
 from rma.logistics.tasks import label_render, labels_sweep
-from rma.messaging.tasks import notification_send, notifications_redispatch
+from rma.messaging.tasks import notification_send, notifications_redispatch, withdrawal_acknowledgement_send
 
 __all__ = [
     "exchange_settle",
@@ -20,4 +20,5 @@ __all__ = [
     "payments_redispatch",
     "refund_execute",
     "sla_sweep",
+    "withdrawal_acknowledgement_send",
 ]

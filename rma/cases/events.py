@@ -398,8 +398,8 @@ class NotificationSent(CaseEventBase):
 
 @dataclass(frozen=True, kw_only=True)
 class WithdrawalSubmitted:
-    """A withdrawal was made with the EU withdrawal function (published after its transaction; it may have
-    opened no case, when the period had ended or nothing was covered)."""
+    """A withdrawal was made with the EU withdrawal function. It may have opened no case (the period had
+    ended, or nothing was covered); the statement row waits for its acknowledgement either way."""
 
     statement: WithdrawalStatement
 

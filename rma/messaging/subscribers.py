@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from returns_portal import events as bus
+from returns_portal import outbox
 from rma.cases import events
 from rma.messaging.notifications import notification_queue
-from rma.messaging.withdrawal import withdrawal_acknowledge
 
 
 def _events_so_far(event) -> str:
@@ -68,7 +68,9 @@ def on_case_event(event: events.CaseEventBase) -> None:
 
 
 def on_withdrawal(event: events.WithdrawalSubmitted) -> None:
-    withdrawal_acknowledge(event.statement)
+    from rma.messaging.tasks import withdrawal_acknowledgement_send  # the task module imports this one
+
+    outbox.dispatch_on_commit(withdrawal_acknowledgement_send, event.statement.pk)
 
 
 def register() -> None:

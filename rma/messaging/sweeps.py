@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from returns_portal import outbox
+from rma.cases.models import WithdrawalStatement
 from rma.messaging.models import Notification
 
 
@@ -26,4 +27,19 @@ def notifications_redispatch(*, now: datetime.datetime | None = None) -> int:
     ids = list(due.order_by("id").values_list("id", flat=True)[: settings.OUTBOX_REDISPATCH_BATCH])
     for notification_id in ids:
         outbox.dispatch(notification_send, notification_id)
+    return len(ids)
+
+
+def acknowledgements_redispatch(*, now: datetime.datetime | None = None) -> int:
+    """Queue again every EU withdrawal still not acknowledged a while after it was made."""
+    from rma.messaging.tasks import withdrawal_acknowledgement_send
+
+    now = now or timezone.now()
+    lost = now - datetime.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS)
+    waiting = WithdrawalStatement.objects.filter(acknowledged_at__isnull=True, submitted_at__lt=lost).filter(
+        Q(acknowledgement_lease_until__isnull=True) | Q(acknowledgement_lease_until__lte=now)
+    )
+    ids = list(waiting.order_by("id").values_list("id", flat=True)[: settings.OUTBOX_REDISPATCH_BATCH])
+    for statement_id in ids:
+        outbox.dispatch(withdrawal_acknowledgement_send, statement_id)
     return len(ids)

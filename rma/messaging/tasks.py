@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rma.messaging import notifications, sweeps
+from rma.messaging import notifications, sweeps, withdrawal
 
 
 @shared_task(
@@ -23,5 +23,16 @@ def notification_send(self, notification_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def notifications_redispatch() -> int:
-    return sweeps.notifications_redispatch()
+def notifications_redispatch() -> dict:
+    return {
+        "notifications": sweeps.notifications_redispatch(),
+        "withdrawal_acknowledgements": sweeps.acknowledgements_redispatch(),
+    }
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def withdrawal_acknowledgement_send(self, statement_id: int) -> None:
+    try:
+        withdrawal.withdrawal_acknowledge(statement_id=statement_id)
+    except withdrawal.AcknowledgementBusy as busy:
+        raise self.retry(countdown=busy.seconds + 1, max_retries=None) from None

@@ -108,3 +108,24 @@ def test_a_failed_notification_is_sent_when_due_and_one_out_of_attempts_stays_fa
     assert Notification.objects.get(pk=due.pk).status == "sent"
     spent = Notification.objects.get(pk=spent.pk)
     assert spent.status == "failed" and spent.last_error == "550"
+
+
+def test_an_eu_withdrawal_made_while_the_broker_is_down_is_acknowledged_once_later(eu_policy, monkeypatch):
+    from rma.cases.models import WithdrawalStatement
+
+    order = OrderLineFactory(order__customer__country="IT").order
+    with broker_down(monkeypatch):
+        statement = services.withdrawal_submit(
+            order=order, name=order.customer.name, email=order.customer.email, language="it"
+        )  # the customer sees the confirmation; nothing was sent yet
+    assert WithdrawalStatement.objects.get(pk=statement.pk).acknowledged_at is None
+    acknowledgements = [m for m in mail.outbox if order.number in m.subject and m.attachments]
+    assert not acknowledgements
+
+    assert notification_sweeps.acknowledgements_redispatch(now=timezone.now()) == 0  # within the grace period
+    assert notification_sweeps.acknowledgements_redispatch(now=timezone.now() + LATER) == 1
+    assert notification_sweeps.acknowledgements_redispatch(now=timezone.now() + 2 * LATER) == 0
+    statement = WithdrawalStatement.objects.get(pk=statement.pk)
+    assert statement.acknowledged_at is not None and statement.acknowledgement_lease_until is None
+    acknowledgements = [m for m in mail.outbox if order.number in m.subject and m.attachments]
+    assert len(acknowledgements) == 1 and acknowledgements[0].to == [order.customer.email]

@@ -18,6 +18,8 @@ class WithdrawalStatement(models.Model):
     content = models.TextField()  # the statement as the customer confirmed it
     submitted_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # While a worker sends the acknowledgement (rma.messaging.withdrawal), another leaves it alone until then.
+    acknowledgement_lease_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.order.number} {self.submitted_at:%Y-%m-%d %H:%M}"

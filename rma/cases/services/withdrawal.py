@@ -49,6 +49,6 @@ def withdrawal_submit(*, order: Order, name: str, email: str, language: str) -> 
         if requests:
             statement.case = cases.case_open(customer=order.customer, items=requests, language=language)
             statement.save(update_fields=["case"])
-    # After the commit: the acknowledgement (an email with a PDF, rma.messaging) is sent to what is stored.
-    events.publish(events.WithdrawalSubmitted(statement=statement))
+        # The statement is the acknowledgement's outbox row: rma.messaging sends it after the commit.
+        events.publish(events.WithdrawalSubmitted(statement=statement))
     return statement
