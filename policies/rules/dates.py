@@ -14,7 +14,7 @@ _ONE_DAY = datetime.timedelta(days=1)
 def _holidays(country: str, year: int):
     try:
         return frozenset(holidays.country_holidays(country, years=year))
-    except NotImplementedError:
+    except NotImplementedError:  # the holidays package has no calendar for this country: weekends only
         return frozenset()
 
 
