@@ -280,6 +280,42 @@ class RefundPaid(CaseEventBase):
         return _("Refund of %(amount)s paid") % {"amount": _money(row)}
 
 
+def _payment(row: CaseEvent) -> str:
+    if row.data.get("payment") == "exchange_charge":
+        return _("The charge of the exchange's price difference (%(amount)s)") % {"amount": _money(row)}
+    return _("The refund of %(amount)s") % {"amount": _money(row)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentParked(CaseEventBase):
+    """A payment the provider declined, or that ran out of tries: it waits for a supervisor (staff only)."""
+
+    payment: str  # refund or exchange_charge
+    amount: str
+    currency: str
+    attempts: int
+    error: str
+    kind = CaseEvent.Kind.PAYMENT_PROBLEM
+
+    @staticmethod
+    def headline(row):
+        return _("%(payment)s failed after %(attempts)s tries and waits for a supervisor: %(error)s") % {
+            "payment": _payment(row), "attempts": row.data.get("attempts"), "error": row.data.get("error", ""),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRetried(CaseEventBase):
+    payment: str
+    amount: str
+    currency: str
+    kind = CaseEvent.Kind.PAYMENT_PROBLEM
+
+    @staticmethod
+    def headline(row):
+        return _("%(payment)s was queued again by a supervisor") % {"payment": _payment(row)}
+
+
 @dataclass(frozen=True, kw_only=True)
 class StoreCreditIssued(CaseEventBase):
     amount: str

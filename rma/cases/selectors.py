@@ -35,6 +35,7 @@ from rma.cases.models import (
     CaseStatus,
     ReturnCase,
     ReturnItem,
+    refund_unpaid_annotation,
 )
 from rma.orders.models import Customer, Order
 
@@ -71,7 +72,13 @@ def case_get_for_agent(*, rma_number: str) -> ReturnCase | None:
 
 
 # Timeline entries about the team's own work (who has the case, notes, the thread): never in the customer's timeline.
-STAFF_EVENT_KINDS = (CaseEvent.Kind.ASSIGNMENT, CaseEvent.Kind.MESSAGE, CaseEvent.Kind.NOTE)
+# A payment problem is the team's to solve: the customer keeps seeing "refund on its way" meanwhile.
+STAFF_EVENT_KINDS = (
+    CaseEvent.Kind.ASSIGNMENT,
+    CaseEvent.Kind.MESSAGE,
+    CaseEvent.Kind.NOTE,
+    CaseEvent.Kind.PAYMENT_PROBLEM,
+)
 
 
 def _case_detail_qs(*, for_customer: bool = False):
@@ -100,7 +107,11 @@ def order_list_for_customer(*, customer: int):
 
 
 def case_list_for_customer(*, customer: Customer):
-    return ReturnCase.objects.filter(customer=customer).annotate(item_count=Count("items")).order_by("-created_at")
+    return (
+        ReturnCase.objects.filter(customer=customer)
+        .annotate(item_count=Count("items"), refund_unpaid=refund_unpaid_annotation())
+        .order_by("-created_at")
+    )
 
 
 QUEUE_VIEWS = ("open", "mine", "unassigned", "breaching_today", "escalated")

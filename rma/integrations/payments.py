@@ -11,7 +11,7 @@ from rma.integrations import ports
 
 
 def refund_pay(*, refund_id: int) -> Refund:
-    """Pay a pending refund through the provider; a refund already paid is left alone."""
+    """Pay a pending refund through the provider; a refund already paid (or parked) is left alone."""
     refund = case_services.refund_attempt_start(refund_id=refund_id)
     if refund is None:
         return Refund.objects.get(pk=refund_id)
@@ -23,19 +23,31 @@ def refund_pay(*, refund_id: int) -> Refund:
             currency=refund.currency,
             order_number=order.number,
         )
+    except ports.PaymentDeclined as exc:
+        return case_services.refund_record_failure(refund_id=refund_id, error=str(exc), final=True)
     except ports.ProviderError as exc:
-        case_services.refund_record_failure(refund_id=refund_id, error=str(exc))
+        refund = case_services.refund_record_failure(refund_id=refund_id, error=str(exc))
+        if refund.status == Refund.Status.FAILED:
+            return refund  # out of tries: parked for a supervisor, the task stops here
         raise  # the task retries with backoff; the attempt and the error are kept on the row
     return case_services.refund_record_paid(refund_id=refund_id, reference=result.reference)
 
 
 def exchange_charge(*, exchange_id: int) -> ExchangeOrder:
     """Charge the customer the price difference of an exchange, once."""
-    order = ExchangeOrder.objects.select_related("case").get(pk=exchange_id)
-    if order.payment_reference or order.price_difference <= 0:
-        return order
-    result = ports.payment_provider().charge(
-        idempotency_key=f"exchange-charge:{order.case.rma_number}", amount=order.price_difference,
-        currency=order.currency, order_number=order.number,
-    )  # fmt: skip
+    order = case_services.exchange_attempt_start(exchange_id=exchange_id)
+    if order is None:
+        return ExchangeOrder.objects.get(pk=exchange_id)
+    try:
+        result = ports.payment_provider().charge(
+            idempotency_key=f"exchange-charge:{order.case.rma_number}", amount=order.price_difference,
+            currency=order.currency, order_number=order.number,
+        )  # fmt: skip
+    except ports.PaymentDeclined as exc:
+        return case_services.exchange_record_failure(exchange_id=exchange_id, error=str(exc), final=True)
+    except ports.ProviderError as exc:
+        order = case_services.exchange_record_failure(exchange_id=exchange_id, error=str(exc))
+        if order.parked_at:
+            return order
+        raise
     return case_services.exchange_record_paid(exchange_id=exchange_id, reference=result.reference)

@@ -17,6 +17,11 @@ class ProviderError(Exception):
     """A transient failure at a provider (timeout, 5xx): the caller retries with the same key."""
 
 
+class PaymentDeclined(Exception):
+    """The provider refused the payment for good (closed card, refund window over): no retry can help, so the
+    payment is parked for a supervisor with the provider's message."""
+
+
 @dataclass(frozen=True)
 class PaymentResult:
     reference: str

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from returns_portal import outbox
 from rma.cases import events
 from rma.cases.events import Staff
 from rma.cases.models import ReturnCase
 from rma.cases.services import sla
 from rma.cases.services.cases import case_reject, case_request_info
-from rma.cases.services.errors import CaseInvalid, CasePermissionDenied
-from rma.messaging.models import CannedReply, Message
+from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied
+from rma.messaging.models import CannedReply, Message, Notification
 
 MESSAGE_PERMISSION = "rma.process_case"
 MAX_MESSAGE_LENGTH = 4000
@@ -113,3 +114,21 @@ def canned_reply_apply(*, case: ReturnCase, actor: Staff, reply: CannedReply) ->
         return service(case=case, actor=actor, **{argument: body})
     message_post(case=case, author=actor, body=body, internal=False)
     return case
+
+
+def notification_retry(*, notification_id: int, actor: Staff) -> Notification:
+    """A supervisor queues again a notification that used all its tries (after fixing an address, say)."""
+    from rma.messaging.tasks import notification_send  # the task module imports the notifications module
+
+    if not actor.has_perm("rma.supervise_case"):
+        raise CasePermissionDenied(_("You are not allowed to do this."))
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        if notification.status != Notification.Status.FAILED:
+            raise CaseConflict(_("This message is not waiting for a decision any more."))
+        notification.status = Notification.Status.QUEUED
+        notification.attempts = 0
+        notification.next_attempt_at = None
+        notification.save(update_fields=["status", "attempts", "next_attempt_at"])
+        outbox.dispatch_on_commit(notification_send, notification.id)
+    return notification

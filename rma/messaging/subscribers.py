@@ -4,10 +4,17 @@ the event's transaction and sent after the commit."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
 from returns_portal import events as bus
 from returns_portal import outbox
 from rma.cases import events
+from rma.cases.models import WithdrawalStatement
+from rma.messaging.models import Notification
 from rma.messaging.notifications import notification_queue
+from rma.messaging.services import notification_retry
 
 
 def _events_so_far(event) -> str:
@@ -73,7 +80,30 @@ def on_withdrawal(event: events.WithdrawalSubmitted) -> None:
     outbox.dispatch_on_commit(withdrawal_acknowledgement_send, event.statement.pk)
 
 
+def _notifications_pending():
+    return Notification.objects.filter(
+        Q(status__in=[Notification.Status.QUEUED, Notification.Status.SENDING])
+        | Q(status=Notification.Status.FAILED, attempts__lt=settings.OUTBOX_MAX_ATTEMPTS)
+    )
+
+
 def register() -> None:
+    outbox.kind_register(
+        outbox.Kind(
+            name="notification", label=_("Emails and text messages"), pending=_notifications_pending,
+            since="created_at",
+            parked=lambda: Notification.objects.filter(
+                status=Notification.Status.FAILED, attempts__gte=settings.OUTBOX_MAX_ATTEMPTS
+            ),
+            retry=lambda *, row_id, actor: notification_retry(notification_id=row_id, actor=actor),
+        )
+    )  # fmt: skip
+    outbox.kind_register(
+        outbox.Kind(
+            name="withdrawal_acknowledgement", label=_("Withdrawal acknowledgements"),
+            pending=lambda: WithdrawalStatement.objects.filter(acknowledged_at__isnull=True), since="submitted_at",
+        )
+    )  # fmt: skip
     for event_type in NOTIFY:
         bus.subscribe(event_type, on_case_event)
     bus.subscribe(events.WithdrawalSubmitted, on_withdrawal)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", agent.queue, name="queue"),
     path("bulk/", agent.queue_bulk, name="queue_bulk"),
     path("supervisor/", agent.supervisor, name="supervisor"),
+    path("supervisor/stuck/", agent.stuck_work, name="stuck_work"),
     path("analytics/", include("rma.analytics.urls")),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),

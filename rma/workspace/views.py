@@ -1,5 +1,6 @@
 """The agent workspace: the case queue and one page per case with the actions allowed now."""
 
+import datetime
 import hashlib
 from urllib.parse import quote
 
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from returns_portal import outbox
 from returns_portal.formatting import babel_locale
 from rma.cases import selectors, services
 from rma.cases.models import CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
@@ -413,6 +415,35 @@ def supervisor(request):
             "sla_labels": SLA_LABELS,
         },
     )
+
+
+@login_required
+@permission_required("rma.supervise_case", raise_exception=True)
+def stuck_work(request):
+    """Side effects that stopped retrying (a declined refund, an email out of tries): see why, queue them again."""
+    if request.method == "POST":
+        kind, row_id = request.POST.get("kind", ""), request.POST.get("row", "")
+        if kind not in outbox.KINDS or not row_id.isdigit():
+            messages.error(request, _("Choose an item of the list."))
+        else:
+            try:
+                outbox.retry(kind=kind, row_id=int(row_id), actor=request.user)
+            except ObjectDoesNotExist:
+                messages.error(request, _("Choose an item of the list."))
+            except services.CaseError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Queued again: it is tried at once."))
+        return redirect("agent:stuck_work")
+    return render(request, "rma/agent/stuck_work.html", {"rows": outbox.parked_rows(), "backlog": _backlog_rows()})
+
+
+def _backlog_rows() -> list[dict]:
+    labels = {name: kind.label for name, kind in outbox.KINDS.items()}
+    return [
+        {**row, "label": labels[row["kind"]], "oldest": _duration(datetime.timedelta(seconds=row["oldest_seconds"]))}
+        for row in outbox.backlog()
+    ]
 
 
 @permission_required("rma.view_returncase")

@@ -27,7 +27,15 @@ from .items import (
     inspection_photo_upload_to,
     item_photo_upload_to,
 )
-from .money import Compensation, ExchangeOrder, Refund, StoreCreditAccount, StoreCreditEntry, store_credit_code_new
+from .money import (
+    Compensation,
+    ExchangeOrder,
+    Refund,
+    StoreCreditAccount,
+    StoreCreditEntry,
+    refund_unpaid_annotation,
+    store_credit_code_new,
+)
 from .staff import AgentProfile
 from .timeline import CaseEvent, SurveyResponse
 from .withdrawal import WithdrawalStatement
@@ -65,5 +73,6 @@ __all__ = [
     "inspection_photo_upload_to",
     "item_photo_upload_to",
     "rma_number_new",
+    "refund_unpaid_annotation",
     "store_credit_code_new",
 ]

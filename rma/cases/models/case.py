@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -185,6 +186,12 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.rma_number
+
+    @cached_property
+    def refund_unpaid(self) -> bool:
+        """Refunded by the team, but the provider has not confirmed every payment yet: the customer is told the
+        refund is on its way, not that it is paid. List selectors annotate it (``refund_unpaid_annotation``)."""
+        return self.status == S.REFUNDED and self.refunds.exclude(status="paid").exists()
 
     @transition(field=status, source=S.REQUESTED, target=S.APPROVED, permission="rma.decide_case")
     def approve(self):

@@ -24,6 +24,8 @@ class Refund(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         PAID = "paid", _("Paid")
+        # Out of attempts, or declined by the provider: parked for a supervisor, never retried on its own.
+        FAILED = "failed", _("Failed")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="refunds")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.REFUND)
@@ -35,6 +37,8 @@ class Refund(models.Model):
     provider_reference = models.CharField(max_length=120, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failed try: when the redispatch sweep may try again (exponential backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -46,6 +50,13 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.case.rma_number} {self.amount} {self.currency}"
+
+
+def refund_unpaid_annotation() -> models.Exists:
+    """``ReturnCase.refund_unpaid`` for a list of cases, in the same query."""
+    return models.Exists(
+        Refund.objects.filter(case=models.OuterRef("pk"), case__status="refunded").exclude(status=Refund.Status.PAID)
+    )
 
 
 def store_credit_code_new() -> str:
@@ -100,6 +111,11 @@ class ExchangeOrder(models.Model):
     price_difference = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(max_length=3)
     payment_reference = models.CharField(max_length=120, blank=True)
+    # Charging the price difference, like a refund: tries, the last error, the next try, parked when out of tries.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    parked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

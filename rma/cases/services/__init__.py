@@ -43,14 +43,20 @@ from rma.cases.services.money import (
     case_refund,
     case_replace,
     compensation_grant,
-    exchange_record_paid,
     fees_total,
     goodwill_limit,
+    refundable_total,
+    store_credit_balance,
+)
+from rma.cases.services.payments import (
+    exchange_attempt_start,
+    exchange_record_failure,
+    exchange_record_paid,
+    exchange_retry,
     refund_attempt_start,
     refund_record_failure,
     refund_record_paid,
-    refundable_total,
-    store_credit_balance,
+    refund_retry,
 )
 from rma.cases.services.quote import Quote, methods_offered, quote_build, quote_for_case
 from rma.cases.services.sla import case_expire, sla_sweep
@@ -59,7 +65,11 @@ from rma.cases.services.withdrawal import withdrawal_applies, withdrawal_stateme
 __all__ = [
     "case_label_issued",
     "case_label_problems_record",
+    "exchange_attempt_start",
+    "exchange_record_failure",
     "exchange_record_paid",
+    "exchange_retry",
+    "refund_retry",
     "refund_attempt_start",
     "refund_record_failure",
     "refund_record_paid",

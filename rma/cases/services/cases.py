@@ -18,7 +18,7 @@ from rma.cases.events import Staff
 from rma.cases.models import CaseKind, CaseStatus, Resolution, ReturnCase, ReturnItem, ReturnItemPhoto
 from rma.cases.services import quote, sla
 from rma.cases.services.assignment import case_auto_assign
-from rma.cases.services.errors import CaseInvalid
+from rma.cases.services.errors import CaseConflict, CaseInvalid
 from rma.cases.services.workflow import transition_run
 from rma.orders.models import Customer, OrderLine
 
@@ -327,6 +327,9 @@ def case_mark_received(*, case: ReturnCase, actor: Staff | None) -> ReturnCase:
 
 @transaction.atomic
 def case_close(*, case: ReturnCase, actor: Staff) -> ReturnCase:
+    # A case closes once its money has arrived: a refund still pending or parked keeps it open and in sight.
+    if case.refunds.exclude(status="paid").exists():
+        raise CaseConflict(_("A refund of this case has not been paid yet: close the case once it is paid."))
     case.closed_at = timezone.now()
     transition_run(case, "close", actor=actor)
     events.publish(events.CaseClosed(case=case, actor=actor, role="agent"))

@@ -109,42 +109,6 @@ def case_refund(
     return _refund_create(case, key=f"refund:{case.rma_number}", amount=amount, kind=kind, actor=actor)
 
 
-def refund_record_paid(*, refund_id: int, reference: str) -> Refund:
-    """The provider paid a pending refund (rma.integrations.payments): mark it paid, once."""
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("case").get(pk=refund_id)
-        if refund.status == Refund.Status.PAID:
-            return refund
-        refund.status = Refund.Status.PAID
-        refund.provider_reference = reference
-        refund.paid_at = timezone.now()
-        refund.last_error = ""
-        refund.save()
-        events.publish(
-            events.RefundPaid(
-                case=refund.case, amount=str(refund.amount), currency=refund.currency, reference=reference,
-                refund_kind=refund.kind, idempotency_key=refund.idempotency_key,
-            )
-        )  # fmt: skip
-    return refund
-
-
-def refund_record_failure(*, refund_id: int, error: str) -> None:
-    """The provider could not pay this time; the attempt is counted and the error kept for the agents."""
-    Refund.objects.filter(pk=refund_id, status=Refund.Status.PENDING).update(last_error=error[:2000])
-
-
-def refund_attempt_start(*, refund_id: int) -> Refund | None:
-    """Count one payment attempt; None when the refund is paid already (nothing to do)."""
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund_id)
-        if refund.status == Refund.Status.PAID:
-            return None
-        refund.attempts += 1
-        refund.save(update_fields=["attempts"])
-    return refund
-
-
 def _credit_account(case: ReturnCase) -> StoreCreditAccount:
     account, _created = StoreCreditAccount.objects.get_or_create(customer=case.customer, currency=case.currency)
     return account
@@ -206,16 +170,6 @@ def case_exchange(*, case: ReturnCase, actor: Staff, description: str, price_dif
     )  # fmt: skip
     if price_difference > 0:
         events.publish(events.ExchangeChargeDue(case=case, actor=actor, role="agent", exchange_id=order.id))
-    return order
-
-
-def exchange_record_paid(*, exchange_id: int, reference: str) -> ExchangeOrder:
-    """The provider charged an exchange's price difference (rma.integrations.payments): keep its reference."""
-    with transaction.atomic():
-        order = ExchangeOrder.objects.select_for_update().get(pk=exchange_id)
-        if not order.payment_reference:
-            order.payment_reference = reference
-            order.save(update_fields=["payment_reference"])
     return order
 
 
