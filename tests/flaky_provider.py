@@ -3,11 +3,12 @@
 Named in ``PAYMENT_PROVIDER`` by tests, in the test process or a real worker's environment. The number of
 calls so far is kept in the file ``FLAKY_PROVIDER_STATE`` (locked), so it counts across worker processes.
 ``FLAKY_PROVIDER_FAILURES`` calls fail with a transient error (a 503); with ``FLAKY_PROVIDER_DECLINE=1`` the
-provider declines for good instead.
+provider declines for good instead; ``FLAKY_PROVIDER_DELAY`` seconds make each call slow.
 """
 
 import fcntl
 import os
+import time
 
 from rma.integrations import ports
 from rma.integrations.local import LocalPaymentProvider
@@ -36,6 +37,7 @@ class FlakyPaymentProvider(LocalPaymentProvider):
             state.seek(0)
             calls = len(state.read())
             state.write("x")
+        time.sleep(float(os.environ.get("FLAKY_PROVIDER_DELAY", "0")))  # a slow provider
         if os.environ.get("FLAKY_PROVIDER_DECLINE") == "1":
             raise ports.PaymentDeclined("card_closed: the original card was closed; refund by another method")
         if calls < int(os.environ.get("FLAKY_PROVIDER_FAILURES", "3")):
