@@ -12,6 +12,9 @@ class ReturnsPortalConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from .auth import auth_changed
+        from .observability import outbox_collector_register
+
+        outbox_collector_register()
 
         user_model = get_user_model()
         # Users, who is in which group, and what each group and user may do: cached users and permission

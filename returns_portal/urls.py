@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from rma.logistics import webhooks
 
+from .observability import metrics
 from .views import healthz, readyz
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("webhooks/tracking/", webhooks.tracking, name="webhook_tracking"),
 ]
 urlpatterns += i18n_patterns(

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_fsm",
+    "django_prometheus",
     "returns_portal",
     "policies",
     "rma",
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request latency and counts per view (django-prometheus): the first and the last middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "returns_portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -43,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "returns_portal.middleware.CustomerTimezoneMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "returns_portal.urls"
@@ -162,10 +167,21 @@ LOOKUP_RATE_LIMITS = {"per_email": 5, "per_order": 5, "per_ip": 20}
 # The shop's default region for customers from a country no region covers.
 DEFAULT_REGION_CODE = env("DEFAULT_REGION_CODE", default="EU")
 
+# LOG_FORMAT=json (production's default): one JSON object per line, with the request id and the case number.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "returns_portal.observability.LogContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(case)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(case)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -220,6 +236,8 @@ KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY":
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=300)
 OUTBOX_REDISPATCH_BATCH = 500
 OUTBOX_MAX_ATTEMPTS = 8
+# /metrics (Prometheus): with a token, scrapers send "Authorization: Bearer <token>"; without, loopback only.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # The business constants above (SLA_HOURS, LABEL_VALID_DAYS, SHIP_REMINDER_DAYS, GOODWILL_LIMIT_PERCENT,
 # KEEP_ITEM_BELOW, LOOKUP_RATE_LIMITS) are defined here only: the code reads them from settings and has

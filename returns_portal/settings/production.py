@@ -1,5 +1,7 @@
 """Production settings: PostgreSQL, Redis broker, SMTP, secure cookies; secrets have no defaults."""
 
+from returns_portal.observability import sentry_init
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -36,8 +38,11 @@ MAILERS = {
     }
 }
 
+# Labels, documents and photos are read and written through this storage only, so S3-compatible object
+# storage works: install django-storages[s3] and set DJANGO_FILE_STORAGE=storages.backends.s3.S3Storage
+# with its AWS_* variables (docs/reliability.md, "Stored documents").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env("DJANGO_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -50,3 +55,10 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Production logs are JSON lines (request id and case number included); LOG_FORMAT=text for people.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
+
+# Errors to Sentry when SENTRY_DSN is set (optional).
+sentry_init()

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.request
 
 import pytest
 from django.core.cache import caches
@@ -219,11 +220,17 @@ def test_a_provider_failing_three_times_then_succeeding_pays_exactly_once(faults
             services.item_inspect(item=item, actor=agent, grade="new", disposition="restock")
     _use_broker(own_redis.url, eager=False)
     state = tmp_path / "calls"
+    (tmp_path / "metrics").mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        metrics_port = probe.getsockname()[1]
     faults.start(
         extra_env={
             "PAYMENT_PROVIDER": "tests.flaky_provider.FlakyPaymentProvider",
             "FLAKY_PROVIDER_STATE": str(state),
             "FLAKY_PROVIDER_FAILURES": "3",
+            "WORKER_METRICS_PORT": str(metrics_port),
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         }
     )
     services.case_refund(case=ReturnCase.objects.get(pk=case.pk), actor=agent)
@@ -233,6 +240,11 @@ def test_a_provider_failing_three_times_then_succeeding_pays_exactly_once(faults
     assert refund.attempts == 4 and refund.last_error == ""
     assert LocalPayment.objects.filter(kind="refund").count() == 1
     wait_for(lambda: Notification.objects.filter(case=case, event="refunded", status="sent").count() == 1)
+    # The worker counted the three failed tries for Prometheus (every pool process, through the multiprocess dir).
+    scraped = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/", timeout=5).read().decode()  # noqa: S310
+    retries = [line for line in scraped.splitlines() if line.startswith("returns_portal_task_failures_total{")
+               and 'task="rma.tasks.refund_execute"' in line and 'outcome="retry"' in line]  # fmt: skip
+    assert retries and float(retries[0].rsplit(" ", 1)[1]) == 3.0, scraped
 
 
 def test_the_cache_server_killed_leaves_every_face_answering(client, own_redis, eu_policy, agent):
