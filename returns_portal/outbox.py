@@ -21,6 +21,14 @@ logger = logging.getLogger(__name__)
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 
 
+BACKOFF_MAX_SECONDS = 3600
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """How long to wait before the next try after ``attempts`` failed ones: 2, 4, 8... seconds, at most an hour."""
+    return datetime.timedelta(seconds=min(2**attempts, BACKOFF_MAX_SECONDS))
+
+
 def dispatch_on_commit(task, *args) -> None:
     """Queue ``task(*args)`` once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: dispatch(task, *args))

@@ -280,40 +280,43 @@ class RefundPaid(CaseEventBase):
         return _("Refund of %(amount)s paid") % {"amount": _money(row)}
 
 
-def _payment(row: CaseEvent) -> str:
-    if row.data.get("payment") == "exchange_charge":
+def _work(row: CaseEvent) -> str:
+    work = row.data.get("work")
+    if work == "exchange_charge":
         return _("The charge of the exchange's price difference (%(amount)s)") % {"amount": _money(row)}
-    return _("The refund of %(amount)s") % {"amount": _money(row)}
+    if work == "refund":
+        return _("The refund of %(amount)s") % {"amount": _money(row)}
+    return _("Making the shipping documents")
 
 
 @dataclass(frozen=True, kw_only=True)
-class PaymentParked(CaseEventBase):
-    """A payment the provider declined, or that ran out of tries: it waits for a supervisor (staff only)."""
+class WorkParked(CaseEventBase):
+    """A side effect that stopped retrying (a declined payment, out of tries): a supervisor decides (staff only)."""
 
-    payment: str  # refund or exchange_charge
-    amount: str
-    currency: str
+    work: str  # refund, exchange_charge or label
     attempts: int
     error: str
-    kind = CaseEvent.Kind.PAYMENT_PROBLEM
+    amount: str = ""
+    currency: str = ""
+    kind = CaseEvent.Kind.STUCK
 
     @staticmethod
     def headline(row):
-        return _("%(payment)s failed after %(attempts)s tries and waits for a supervisor: %(error)s") % {
-            "payment": _payment(row), "attempts": row.data.get("attempts"), "error": row.data.get("error", ""),
+        return _("%(work)s failed after %(attempts)s tries and waits for a supervisor: %(error)s") % {
+            "work": _work(row), "attempts": row.data.get("attempts"), "error": row.data.get("error", ""),
         }  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
-class PaymentRetried(CaseEventBase):
-    payment: str
-    amount: str
-    currency: str
-    kind = CaseEvent.Kind.PAYMENT_PROBLEM
+class WorkRetried(CaseEventBase):
+    work: str
+    amount: str = ""
+    currency: str = ""
+    kind = CaseEvent.Kind.STUCK
 
     @staticmethod
     def headline(row):
-        return _("%(payment)s was queued again by a supervisor") % {"payment": _payment(row)}
+        return _("%(work)s was queued again by a supervisor") % {"work": _work(row)}
 
 
 @dataclass(frozen=True, kw_only=True)

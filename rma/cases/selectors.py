@@ -72,12 +72,12 @@ def case_get_for_agent(*, rma_number: str) -> ReturnCase | None:
 
 
 # Timeline entries about the team's own work (who has the case, notes, the thread): never in the customer's timeline.
-# A payment problem is the team's to solve: the customer keeps seeing "refund on its way" meanwhile.
+# Stuck work is the team's to solve: the customer keeps seeing "refund on its way" meanwhile.
 STAFF_EVENT_KINDS = (
     CaseEvent.Kind.ASSIGNMENT,
     CaseEvent.Kind.MESSAGE,
     CaseEvent.Kind.NOTE,
-    CaseEvent.Kind.PAYMENT_PROBLEM,
+    CaseEvent.Kind.STUCK,
 )
 
 

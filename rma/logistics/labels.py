@@ -9,19 +9,23 @@ and the database holds one shipment per case (a run that finds one already store
 import dataclasses
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies import selectors as policy_selectors
 from returns_portal import outbox
+from returns_portal.outbox import backoff
+from rma.cases import events
 from rma.cases import services as case_services
 from rma.cases.events import Staff
 from rma.cases.models import CaseStatus, Resolution, ReturnCase
 from rma.cases.services.workflow import not_allowed
 from rma.integrations import ports
 from rma.logistics import documents
-from rma.logistics.models import Shipment
+from rma.logistics.models import LabelJob, Shipment
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +71,44 @@ def label_issue(*, case_id: int) -> ReturnCase:
     Data the documents cannot be made from (an address the label fonts cannot print, a missing HS code
     for customs...) is recorded on the case for the agent, and the customer is told the label is delayed
     and why; nothing is booked with the carrier, and the task does not retry until an agent asks again.
+    Any other failure is counted on the case's ``LabelJob``; after OUTBOX_MAX_ATTEMPTS tries it is parked
+    for a supervisor and no longer retried.
     """
+    with transaction.atomic():
+        case = ReturnCase.objects.select_for_update().get(pk=case_id)
+        if not _needs_label(case):
+            return case
+        job, _created = LabelJob.objects.select_for_update().get_or_create(case=case)
+        if job.parked_at:
+            return case  # a supervisor decides first
+        job.attempts += 1
+        job.save(update_fields=["attempts"])
+    try:
+        return _label_make(case)
+    except Exception as exc:
+        if _label_failure_record(case_id=case_id, error=f"{type(exc).__name__}: {exc}"):
+            logger.exception("label for %s parked after %s tries", case.rma_number, job.attempts)
+            return ReturnCase.objects.get(pk=case_id)
+        raise  # OSError: the task retries with backoff; anything else: the sweep tries again after the backoff
+
+
+def _label_failure_record(*, case_id: int, error: str) -> bool:
+    """Keep the error and the time of the next try; park the job when it is out of tries (True then)."""
+    with transaction.atomic():
+        job = LabelJob.objects.select_for_update().select_related("case").get(case_id=case_id)
+        job.last_error = error[:2000]
+        parked = job.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        if parked:
+            job.parked_at, job.next_attempt_at = timezone.now(), None
+            events.publish(events.WorkParked(case=job.case, work="label", attempts=job.attempts, error=error[:500]))
+        else:
+            job.next_attempt_at = timezone.now() + backoff(job.attempts)
+        job.save()
+    return parked
+
+
+def _label_make(case: ReturnCase) -> ReturnCase:
+    case_id = case.pk
     with transaction.atomic():
         case = ReturnCase.objects.select_for_update().get(pk=case_id)
         if not _needs_label(case):
@@ -127,10 +168,27 @@ def label_issue(*, case_id: int) -> ReturnCase:
 
 
 def label_request(case: ReturnCase) -> None:
-    """Make the documents after the commit (a Celery task; in-process without a broker)."""
+    """Write the case's label job (fresh tries) in the current transaction, and make the documents after the
+    commit (a Celery task; in-process without a broker)."""
     from rma.logistics.tasks import label_render  # the task module imports this one
 
+    LabelJob.objects.update_or_create(
+        case=case, defaults={"attempts": 0, "last_error": "", "next_attempt_at": None, "parked_at": None}
+    )
     outbox.dispatch_on_commit(label_render, case.id)
+
+
+@transaction.atomic
+def label_job_retry(*, job_id: int, actor: Staff) -> LabelJob:
+    """A supervisor queues a parked label job again (from the "Stuck work" page)."""
+    if not actor.has_perm("rma.supervise_case"):
+        raise case_services.CasePermissionDenied(_("You are not allowed to do this."))
+    job = LabelJob.objects.select_for_update().select_related("case").get(pk=job_id)
+    if job.parked_at is None or not _needs_label(job.case):
+        raise case_services.CaseConflict(_("This work is not waiting for a decision any more."))
+    events.publish(events.WorkRetried(case=job.case, actor=actor, role="agent", work="label"))
+    label_request(job.case)
+    return job
 
 
 @transaction.atomic

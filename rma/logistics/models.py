@@ -48,3 +48,18 @@ class TrackingEvent(models.Model):
 
     def __str__(self):
         return f"{self.shipment.tracking_number} {self.status}"
+
+
+class LabelJob(models.Model):
+    """The outbox row of a case's shipping documents, written when the case is approved: each try counted with
+    its error and the time of the next one; parked for a supervisor after OUTBOX_MAX_ATTEMPTS tries."""
+
+    case = models.OneToOneField(ReturnCase, on_delete=models.CASCADE, related_name="label_job")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    parked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.case.rma_number} label ({self.attempts} tries)"

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from returns_portal import events as bus
 from returns_portal import outbox
 from rma.cases import events
-from rma.cases.models import CaseStatus, ReturnCase
-from rma.logistics.labels import label_request
+from rma.cases.models import CaseStatus
+from rma.logistics.labels import label_job_retry, label_request
+from rma.logistics.models import LabelJob
 
 
 def on_approved(event: events.CaseApproved) -> None:
@@ -15,14 +16,15 @@ def on_approved(event: events.CaseApproved) -> None:
 
 
 def register() -> None:
-    # A label's row is its approved case itself (one shipment per case); a label that cannot be made is a
-    # recorded document problem, which the agents see and retry on the case page.
+    # Data the documents cannot be made from is a recorded document problem, which the agents see and retry on
+    # the case page; a job that failed for any other reason until out of tries is parked for a supervisor.
+    waiting = {"case__status": CaseStatus.APPROVED, "case__shipment__isnull": True}
     outbox.kind_register(
         outbox.Kind(
-            name="label", label=_("Shipping documents"), since="decided_at",
-            pending=lambda: ReturnCase.objects.filter(
-                status=CaseStatus.APPROVED, needs_shipment=True, shipment__isnull=True, document_problems=[]
-            ),
+            name="label", label=_("Shipping documents"), since="created_at",
+            pending=lambda: LabelJob.objects.filter(**waiting, parked_at__isnull=True, case__document_problems=[]),
+            parked=lambda: LabelJob.objects.filter(**waiting, parked_at__isnull=False),
+            retry=lambda *, row_id, actor: label_job_retry(job_id=row_id, actor=actor),
         )
     )  # fmt: skip
     bus.subscribe(events.CaseApproved, on_approved)

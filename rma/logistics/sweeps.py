@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from returns_portal import outbox
@@ -16,17 +17,20 @@ from rma.logistics.models import Shipment
 
 def labels_redispatch(*, now: datetime.datetime | None = None) -> int:
     """Queue the label again for every approved case that ships back, has no shipment and no recorded
-    problem a while after its approval (its task was lost with the broker, or its worker died)."""
+    problem a while after its approval (its task was lost with the broker, or its worker died), once the
+    backoff of its last failed try has passed; a parked job waits for a supervisor."""
     from rma.logistics.tasks import label_render  # the task module imports this one
 
     now = now or timezone.now()
     lost = now - datetime.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS)
     waiting = ReturnCase.objects.filter(
+        Q(label_job__next_attempt_at__isnull=True) | Q(label_job__next_attempt_at__lte=now),  # after the backoff
         status=CaseStatus.APPROVED,
         needs_shipment=True,
         shipment__isnull=True,
         document_problems=[],
         decided_at__lt=lost,
+        label_job__parked_at__isnull=True,  # parked: a supervisor decides (no job yet: made before jobs existed)
     )
     ids = list(waiting.order_by("id").values_list("id", flat=True)[: settings.OUTBOX_REDISPATCH_BATCH])
     for case_id in ids:

@@ -113,7 +113,7 @@ def test_a_refund_out_of_tries_is_parked_and_a_supervisor_queues_it_again(
     # Parked: the sweep leaves it alone, the timeline says so (to the staff only), the case still says "on its way".
     assert payment_sweeps.payments_redispatch(now=timezone.now() + datetime.timedelta(days=1))["refunds"] == 0
     assert calls_so_far() == 3
-    problem = CaseEvent.objects.get(case=case, kind="payment_problem")
+    problem = CaseEvent.objects.get(case=case, kind="stuck")
     assert "waits for a supervisor" in problem.headline and "503" in problem.headline
     assert ReturnCase.objects.get(pk=case.pk).refund_unpaid
 
@@ -135,7 +135,7 @@ def test_a_refund_out_of_tries_is_parked_and_a_supervisor_queues_it_again(
             payments.refund_pay(refund_id=refund.pk)
     refund.refresh_from_db()
     assert refund.status == "paid" and LocalPayment.objects.filter(kind="refund").count() == 1
-    assert CaseEvent.objects.filter(case=case, kind="payment_problem").count() == 2  # parked, then queued again
+    assert CaseEvent.objects.filter(case=case, kind="stuck").count() == 2  # parked, then queued again
     assert case.rma_number not in client.get(reverse("agent:stuck_work")).content.decode()
     # A second click on a stale page changes nothing.
     response = client.post(reverse("agent:stuck_work"), {"kind": "refund", "row": refund.pk}, follow=True)
@@ -167,3 +167,46 @@ def test_an_exchange_charge_out_of_tries_is_parked_and_retried(eu_policy, agent,
     assert order.payment_reference and LocalPayment.objects.filter(kind="charge").count() == 1
     with pytest.raises(services.CasePermissionDenied):
         services.exchange_retry(exchange_id=order.pk, actor=agent)
+
+
+def test_a_label_that_keeps_failing_is_parked_for_a_supervisor_then_made_once(
+    eu_policy, supervisor, settings, monkeypatch, client
+):
+    from rma.logistics import documents, labels
+    from rma.logistics import sweeps as label_sweeps
+    from rma.logistics.models import LabelJob, Shipment
+
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    renderers = dict(documents.RENDERERS)
+
+    def broken(data):
+        raise RuntimeError("font cache corrupt")
+
+    monkeypatch.setitem(documents.RENDERERS, documents.DocumentKind.LABEL, broken)
+    line = OrderLineFactory()
+    with pytest.raises(RuntimeError):  # in-process, the task's error reaches the caller; a worker logs it
+        services.case_open(customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")],
+                           language="en")  # fmt: skip
+    case = ReturnCase.objects.get(customer=line.order.customer)
+    job = LabelJob.objects.get(case=case)
+    assert job.attempts == 1 and "font cache corrupt" in job.last_error and job.next_attempt_at is not None
+    # The sweep waits for the backoff, then tries again.
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    LabelJob.objects.filter(pk=job.pk).update(next_attempt_at=later + datetime.timedelta(minutes=1))
+    assert label_sweeps.labels_redispatch(now=later) == 0
+    with pytest.raises(RuntimeError):
+        labels.label_issue(case_id=case.pk)
+    labels.label_issue(case_id=case.pk)  # the third failure parks it: no exception, no more tries
+    job.refresh_from_db()
+    assert job.parked_at is not None and job.attempts == 3
+    assert label_sweeps.labels_redispatch(now=later + datetime.timedelta(days=1)) == 0
+    assert "waits for a supervisor" in CaseEvent.objects.get(case=case, kind="stuck").headline
+
+    monkeypatch.setitem(documents.RENDERERS, documents.DocumentKind.LABEL, renderers[documents.DocumentKind.LABEL])
+    client.force_login(supervisor)
+    page = client.get(reverse("agent:stuck_work")).content.decode()
+    assert "Shipping documents" in page and "font cache corrupt" in page
+    client.post(reverse("agent:stuck_work"), {"kind": "label", "row": job.pk})
+    assert Shipment.objects.filter(case=case).count() == 1
+    assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"
+    assert "font cache corrupt" not in client.get(reverse("agent:stuck_work")).content.decode()

@@ -18,7 +18,7 @@ class CaseEvent(models.Model):
         LABEL = "label", pgettext_lazy("event", "Label created")
         NOTIFICATION = "notification", pgettext_lazy("event", "Notification sent")
         REFUND = "refund", pgettext_lazy("event", "Refund paid")
-        PAYMENT_PROBLEM = "payment_problem", pgettext_lazy("event", "Payment problem")
+        STUCK = "stuck", pgettext_lazy("event", "Stuck work")
         INSPECTION = "inspection", pgettext_lazy("event", "Item inspected")
         DEDUCTION = "deduction", pgettext_lazy("event", "Deduction")
         CREDIT = "credit", pgettext_lazy("event", "Store credit issued")

@@ -6,24 +6,16 @@ with its error and the time of the next try (exponential backoff, read by the re
 provider declining, or ``OUTBOX_MAX_ATTEMPTS`` tries, parks it for a supervisor, who may queue it again.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from returns_portal.outbox import backoff
 from rma.cases import events
 from rma.cases.events import Staff
 from rma.cases.models import ExchangeOrder, Refund
 from rma.cases.services.errors import CaseConflict, CasePermissionDenied
-
-BACKOFF_MAX_SECONDS = 3600
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    """How long to wait before the next try after ``attempts`` failed ones: 2, 4, 8... seconds, at most an hour."""
-    return datetime.timedelta(seconds=min(2**attempts, BACKOFF_MAX_SECONDS))
 
 
 def refund_attempt_start(*, refund_id: int) -> Refund | None:
@@ -71,8 +63,8 @@ def refund_record_failure(*, refund_id: int, error: str, final: bool = False) ->
             refund.next_attempt_at = None
             refund.save()
             events.publish(
-                events.PaymentParked(
-                    case=refund.case, payment="refund", amount=str(refund.amount), currency=refund.currency,
+                events.WorkParked(
+                    case=refund.case, work="refund", amount=str(refund.amount), currency=refund.currency,
                     attempts=refund.attempts, error=refund.last_error[:500],
                 )
             )  # fmt: skip
@@ -95,8 +87,8 @@ def refund_retry(*, refund_id: int, actor: Staff) -> Refund:
         refund.next_attempt_at = None
         refund.save()
         events.publish(
-            events.PaymentRetried(
-                case=refund.case, actor=actor, role="agent", payment="refund", amount=str(refund.amount),
+            events.WorkRetried(
+                case=refund.case, actor=actor, role="agent", work="refund", amount=str(refund.amount),
                 currency=refund.currency,
             )
         )  # fmt: skip
@@ -139,8 +131,8 @@ def exchange_record_failure(*, exchange_id: int, error: str, final: bool = False
             order.next_attempt_at = None
             order.save()
             events.publish(
-                events.PaymentParked(
-                    case=order.case, payment="exchange_charge", amount=str(order.price_difference),
+                events.WorkParked(
+                    case=order.case, work="exchange_charge", amount=str(order.price_difference),
                     currency=order.currency, attempts=order.attempts, error=order.last_error[:500],
                 )
             )  # fmt: skip
@@ -163,8 +155,8 @@ def exchange_retry(*, exchange_id: int, actor: Staff) -> ExchangeOrder:
         order.next_attempt_at = None
         order.save()
         events.publish(
-            events.PaymentRetried(
-                case=order.case, actor=actor, role="agent", payment="exchange_charge",
+            events.WorkRetried(
+                case=order.case, actor=actor, role="agent", work="exchange_charge",
                 amount=str(order.price_difference), currency=order.currency,
             )
         )  # fmt: skip
