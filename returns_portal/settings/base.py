@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment with safe embedded defaults."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -29,6 +30,10 @@ INSTALLED_APPS = [
     "policies",
     "rma",
     "rma.analytics",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -43,10 +48,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rma.access.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "returns_portal.middleware.CustomerTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "returns_portal.urls"
@@ -133,7 +141,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Sessions are read through the cache (and written to the database, so nobody is logged out when it empties).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The signed-in user and their permission set come from the cache between changes (returns_portal.auth).
-AUTHENTICATION_BACKENDS = ["returns_portal.auth.CachedModelBackend"]
+# django-axes first: it refuses a locked-out user and client before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "returns_portal.auth.CachedModelBackend"]
 
 # Celery: a Redis broker when REDIS_URL is set, otherwise tasks run in-process as they are enqueued.
 REDIS_URL = env("REDIS_URL", default="")
@@ -212,6 +221,18 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Staff accounts (docs/security.md). After AXES_FAILURE_LIMIT wrong passwords for one username from one client
+# address, that pair is locked out for AXES_COOLOFF_TIME (a 429 page); a success resets the count. A staff
+# session ends after STAFF_SESSION_IDLE_SECONDS without a request (8 hours by default). Superusers, supervisors
+# and policy admins must use TOTP (rma.access.roles.MFA_REQUIRED_ROLES); agents may.
+AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rma.workspace.mfa.locked_out"
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Returns portal")
 
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
