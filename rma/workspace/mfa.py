@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +30,9 @@ def _next(request) -> str:
 @login_required
 def mfa_setup(request):
     """Show the QR code of a new authenticator; a correct code from it turns it on and shows recovery codes."""
+    if mfa.mfa_enrolled(user=request.user) and not request.user.is_verified():
+        # Replacing an authenticator takes the current one: a password alone must not swap in the thief's.
+        return redirect(f"{reverse('agent:mfa_verify')}?{urlencode({'next': request.get_full_path()})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = mfa.mfa_enrolment_confirm(actor=request.user, request=request, token=form.cleaned_data["code"])

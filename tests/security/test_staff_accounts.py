@@ -66,6 +66,17 @@ def test_a_supervisor_with_an_authenticator_needs_its_code_for_the_workspace_and
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_password_alone_cannot_replace_an_enrolled_authenticator():
+    supervisor = UserFactory(username="sup2", role=roles.SUPERVISOR)
+    TOTPDevice.objects.create(user=supervisor, name="authenticator", confirmed=True)
+    client = password_only()
+    sign_in(client, "sup2")
+    response = client.get("/agent/mfa/setup/")
+    assert response.status_code == 302 and response["Location"].startswith("/agent/mfa/verify/")
+    assert client.post("/agent/mfa/setup/", {"code": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=supervisor).count() == 1
+
+
 def test_a_superuser_without_an_authenticator_must_enrol_and_gets_recovery_codes():
     admin = UserFactory(username="root", is_superuser=True)
     client = password_only()
