@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csp import csp_override
 
 from rma.cases.models import AgentProfile, CaseEvent, Refund, ReturnCase, ReturnItem
 from rma.logistics.models import Shipment
@@ -86,7 +88,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         urls = [
-            path("preview/", self.admin_site.admin_view(self.preview_view), name="rma_notification_preview"),
+            path(
+                "preview/",
+                # The emails are shown as they are sent (srcdoc frames, which take this page's CSP): their
+                # style attributes are allowed here, and only here; scripts stay nonce-only.
+                self.admin_site.admin_view(
+                    csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(self.preview_view)
+                ),
+                name="rma_notification_preview",
+            ),
         ]
         return urls + super().get_urls()
 

@@ -28,6 +28,37 @@ def _english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _test_logins_pass_the_second_factor(monkeypatch):
+    """``client.force_login``/``client.login`` sign a user straight in, past the password form and its
+    throttle: past the second factor too, with a confirmed authenticator, for roles that need one. The
+    sign-in steps themselves are tested in tests/security/test_staff_accounts.py."""
+    from django.http import HttpRequest
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rma.access.mfa import mfa_required
+
+    original_login, original_internal = Client.login, Client._login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())  # django-axes needs the request
+        return original_login(self, **credentials)
+
+    def _login(self, user, backend=None):
+        original_internal(self, user, backend)
+        if mfa_required(user=user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "login", login)
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture
 def eu_policy(db):
     region = RegionFactory(code="EU", name="European Union")

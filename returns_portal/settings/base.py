@@ -1,8 +1,10 @@
 """Settings shared by every environment, read from the environment with safe embedded defaults."""
 
+import datetime
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +31,10 @@ INSTALLED_APPS = [
     "policies",
     "rma",
     "rma.analytics",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -36,17 +42,23 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "returns_portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "returns_portal.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "returns_portal.middleware.CustomerLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "returns_portal.uploads.RequestTooLargeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rma.access.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "returns_portal.middleware.CustomerTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -64,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
             "builtins": ["returns_portal.templatetags.formatting"],
         },
@@ -133,7 +146,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Sessions are read through the cache (and written to the database, so nobody is logged out when it empties).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The signed-in user and their permission set come from the cache between changes (returns_portal.auth).
-AUTHENTICATION_BACKENDS = ["returns_portal.auth.CachedModelBackend"]
+# django-axes first: it refuses a locked-out user and client before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "returns_portal.auth.CachedModelBackend"]
 
 # Celery: a Redis broker when REDIS_URL is set, otherwise tasks run in-process as they are enqueued.
 REDIS_URL = env("REDIS_URL", default="")
@@ -189,6 +203,52 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Security headers on every response, the admin's included (docs/security.md). Scripts and style sheets come
+# from this site only; an inline <script> or <style> needs the request's nonce ({{ csp_nonce }}), and inline
+# event handlers and style attributes are refused. data: images: the empty favicon in base.html.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the site uses (returns_portal.headers): refused to every origin.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "midi",
+                    "magnetometer", "gyroscope", "accelerometer", "display-capture")
+}  # fmt: skip
+
+# Upload limits, checked as the body streams in (returns_portal.uploads): a request declaring more than
+# REQUEST_MAX_BYTES is refused with a 413 page before it is read; a file over UPLOAD_MAX_FILE_BYTES is dropped
+# from that point on and reaches the form as "too large", which keeps every other field. The per-file limit
+# matches the photos' (rma.cases.photos). Django's own limit for the non-file fields stays (2.5 MB).
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_FILE_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "returns_portal.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# Staff accounts (docs/security.md). After AXES_FAILURE_LIMIT wrong passwords for one username from one client
+# address, that pair is locked out for AXES_COOLOFF_TIME (a 429 page); a success resets the count. A staff
+# session ends after STAFF_SESSION_IDLE_SECONDS without a request (8 hours by default). Superusers, supervisors
+# and policy admins must use TOTP (rma.access.roles.MFA_REQUIRED_ROLES); agents may.
+AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "rma.workspace.mfa.locked_out"
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Returns portal")
 
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {

@@ -68,3 +68,10 @@ def roles_ensure() -> None:
 
 def roles_ensure_on_migrate(sender, **kwargs):
     roles_ensure()
+
+
+# Roles whose members must use a second factor (TOTP) before any staff page; superusers must too. Agents may.
+MFA_REQUIRED_ROLES = (SUPERVISOR, POLICY_ADMIN)
+# What only those roles may do, so that the check reads the cached permission set (no query per page) and
+# also covers anyone given these permissions outside the groups.
+MFA_REQUIRED_PERMISSIONS = ("rma.supervise_case", "policies.change_returnpolicy")

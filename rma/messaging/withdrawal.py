@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
 from returns_portal.formatting import format_datetime
+from returns_portal.pdf import pdf_base_url, pdf_url_fetcher
 from rma.cases.models import WithdrawalStatement
 
 ACK_SUBJECT = gettext_lazy("Acknowledgement of your withdrawal from order %(number)s")
@@ -29,7 +30,7 @@ def withdrawal_ack_pdf(statement: WithdrawalStatement) -> bytes:
                 "shop_name": settings.SHOP_NAME,
             },  # fmt: skip
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=pdf_base_url(), url_fetcher=pdf_url_fetcher()).write_pdf()
 
 
 class AcknowledgementBusy(Exception):

@@ -38,17 +38,26 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    contexts = []
+    """A page in a fresh browser context; any Content-Security-Policy violation on it fails the test."""
+    contexts, refused = [], []
 
     def make(locale="en-US", **kwargs):
         context = browser.new_context(locale=locale, accept_downloads=True, **kwargs)
         context.set_default_timeout(15000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert refused == [], "the page broke its Content-Security-Policy"
 
 
 def screenshot(page, name: str):

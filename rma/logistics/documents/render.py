@@ -2,8 +2,8 @@
 
 Speed matters (a label per approved return, 500 in a burst): the stylesheets are parsed once per
 process and format, and one WeasyPrint FontConfiguration is shared by every render, so fonts are
-looked up once; one URL fetcher that only reads data: URIs. Barcodes and QR codes are 1-bit PNGs
-drawn without smoothing, which WeasyPrint embeds faster than it parses SVG paths.
+looked up once; one URL fetcher (returns_portal.pdf) reads data: URIs and the app's own files only.
+Barcodes and QR codes are 1-bit PNGs drawn without smoothing, which WeasyPrint embeds faster than it parses SVG paths.
 """
 
 import functools
@@ -16,9 +16,9 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from returns_portal.formatting import babel_locale, format_date, format_money, format_number
+from returns_portal.pdf import pdf_base_url, pdf_url_fetcher
 from rma.logistics.documents.codes import code128_png_uri, dropoff_code_sign, qr_png_uri
 from rma.logistics.documents.data import PAGE_SIZES, Address, PageFormat, ShipmentDocumentData
 from rma.logistics.documents.places import address_language, country_name, country_part
@@ -38,20 +38,11 @@ def _font_config() -> FontConfiguration:
 
 
 @functools.cache
-def _url_fetcher() -> URLFetcher:
-    """Documents embed their images as data: URIs and fetch nothing else (no file or network access).
-
-    One fetcher for all renders: WeasyPrint's default builds a new one, with a new TLS context, each time.
-    """
-    return URLFetcher(allowed_protocols={"data"})
-
-
-@functools.cache
 def _stylesheet(name: str, page_format: PageFormat) -> CSS:
     """A template's stylesheet (``templates/rma/pdf/<name>.css``) with the page size, parsed once."""
     source = get_template(f"rma/pdf/{name}.css").template.source
     page = f"@page {{ size: {PAGE_SIZES[page_format]}; }}"
-    return CSS(string=source + "\n" + page, font_config=_font_config(), url_fetcher=_url_fetcher())
+    return CSS(string=source + "\n" + page, font_config=_font_config(), url_fetcher=pdf_url_fetcher())
 
 
 def _direction(text: str) -> str:
@@ -161,7 +152,7 @@ def _pdf(template: str, stylesheet: str, page_format: PageFormat, data: Shipment
             context["qr"] = qr_png_uri(context["qr_value"])
         context["shown_lines"] = context["lines"][: context.get("max_lines") or None]
         html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=_url_fetcher()).write_pdf(
+    return HTML(string=html, base_url=pdf_base_url(), url_fetcher=pdf_url_fetcher()).write_pdf(
         stylesheets=[_stylesheet(stylesheet, page_format)], font_config=_font_config()
     )
 
