@@ -5,7 +5,7 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +29,8 @@ def _customer_or_404(customer_id: int):
     return customer
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 def privacy_home(request):
     form = CustomerSearchForm(request.GET or None)
     customers = selectors.customer_search(query=form.cleaned_data["q"]) if form.is_valid() else []
@@ -56,13 +57,15 @@ def _customer_page(request, customer, *, erasure_form=None, status=200):
     )
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 def customer_detail(request, customer_id):
     return _customer_page(request, _customer_or_404(customer_id))
 
 
 @require_POST
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 def customer_export(request, customer_id):
     customer = _customer_or_404(customer_id)
     try:
@@ -78,7 +81,8 @@ def customer_export(request, customer_id):
 
 
 @require_http_methods(["POST"])
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 def customer_erase(request, customer_id):
     """Two steps on one URL: the reason first (the confirmation page shows what goes and what stays),
     then the button named ``confirm`` erases."""
@@ -103,7 +107,8 @@ def customer_erase(request, customer_id):
     return redirect("agent:privacy:customer_detail", customer_id=customer.pk)
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 def export_download(request, export_id):
     export = selectors.export_get(export_id=export_id)
     if export is None or export.status != DataExport.Status.READY or not export.file:
@@ -116,7 +121,8 @@ def _csv_text(value: str) -> str:
     return f"'{value}" if value.startswith(CSV_FORMULA_STARTS) else value
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 def access_log_csv(request):
     """Who opened which customer's case and when, as CSV (for a customer, since a day, or everything)."""
     form = AccessLogForm(request.GET)
