@@ -16,7 +16,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from returns_portal.formatting import format_date, format_datetime, format_money
-from rma.cases.models import ReturnCase, WithdrawalStatement
+from rma.cases.models import CaseStatus, ReturnCase, WithdrawalStatement
 from rma.messaging.models import Message, Notification
 from rma.orders.models import Customer
 
@@ -24,6 +24,9 @@ from rma.orders.models import Customer
 DOCUMENTS = (
     "profile", "orders", "cases", "messages", "photos", "withdrawals", "notifications", "store_credit",
 )  # fmt: skip
+
+
+STATUS_LABELS = dict(CaseStatus.choices)
 
 
 @functools.cache
@@ -279,6 +282,7 @@ def export_summary_pdf(*, customer: Customer, data: dict) -> bytes:
                 "cases": [
                     {
                         **case,
+                        "status_label": STATUS_LABELS.get(case["status"], case["status"]),
                         "refund_lines": [format_money(r["amount"], r["currency"]) for r in case["refunds"]],
                     }
                     for case in data["cases"]
