@@ -35,6 +35,8 @@ from rma.privacy.models import DataExport, Erasure
 # The shipping documents that print the customer's name and address only to move the parcel; the invoice
 # and the customs declaration are accounting and customs records, kept for the financial retention period.
 PARCEL_DOCUMENTS = ("label_pdf", "label_4x6_pdf", "packing_slip_pdf")
+# What a timeline row shows where the customer's address was ("Email sent to —").
+REMOVED = "—"
 
 
 def erased_email(customer_id: int) -> str:
@@ -143,7 +145,7 @@ def customer_erase(*, customer: Customer, actor: Staff, reason: str, now: dateti
         )
         # The timeline keeps what happened and when; only a notification's recipient names the customer.
         for event in CaseEvent.objects.filter(case__in=cases, kind=CaseEvent.Kind.NOTIFICATION):
-            event.data = {**event.data, "recipient": ""}
+            event.data = {**event.data, "recipient": REMOVED}
             event.save(update_fields=["data"])
         Customer.objects.filter(pk=customer.pk).update(
             email=erased_email(customer.pk),

@@ -40,6 +40,18 @@ def export_request(*, customer: Customer, actor: Staff | None) -> DataExport:
         waiting = DataExport.objects.filter(customer=customer, status=DataExport.Status.PENDING).first()
         if waiting is not None:
             return waiting
+        # A customer's export costs a PDF and a ZIP of every photo: one at a time while its link works.
+        current = DataExport.objects.filter(
+            customer=customer, status=DataExport.Status.READY, expires_at__gt=timezone.now()
+        ).first()
+        if actor is None and current is not None:
+            raise ExportRefused(
+                _("We sent you a link to your data on %(sent)s. It works until %(expires)s.")
+                % {
+                    "sent": format_datetime(current.ready_at, "short"),
+                    "expires": format_datetime(current.expires_at, "short"),
+                }
+            )
         export = DataExport.objects.create(customer=customer, requested_by=actor, language=customer.language)
         from rma.privacy.tasks import export_build  # the task module imports this one
 

@@ -14,6 +14,7 @@ from rma.access.models import LookupCode
 from rma.cases.models import FINAL_STATUSES, CaseEvent, InspectionPhoto, ReturnCase, ReturnItemPhoto
 from rma.logistics.models import Shipment
 from rma.messaging.models import Message, Notification
+from rma.privacy.erasure import REMOVED
 from rma.privacy.models import CaseAccess, DataExport
 
 # Accounting and customs records among the shipping documents (the parcel's own go with the erasure).
@@ -69,10 +70,10 @@ def _notifications(now):
         status__in=[Notification.Status.QUEUED, Notification.Status.SENDING]
     )
     count = old.exclude(recipient="").update(recipient="", subject="", body="", params={})
-    for event in CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTIFICATION, created_at__lt=cutoff).iterator():
-        if event.data.get("recipient"):
-            event.data = {**event.data, "recipient": ""}
-            event.save(update_fields=["data"])
+    events = CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTIFICATION, created_at__lt=cutoff)
+    for event in events.filter(data__has_key="recipient").exclude(data__recipient=REMOVED).iterator():
+        event.data = {**event.data, "recipient": REMOVED}
+        event.save(update_fields=["data"])
     return count
 
 
@@ -81,15 +82,19 @@ def _access_log(now):
 
 
 def _exports(now):
-    """Expired export links: the file goes, the row stays (as a record that the request was answered)."""
-    expired = DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=now)
+    """Expired export links: the file goes, the row stays (as a record that the request was answered). A
+    file built for an export that then failed (its email never went) goes when its link would have expired."""
+    expired = DataExport.objects.filter(
+        status__in=[DataExport.Status.READY, DataExport.Status.FAILED], expires_at__lte=now
+    )
     count = 0
     for export in expired.exclude(file=""):
         name = export.file.name
-        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.EXPIRED, file="")
+        DataExport.objects.filter(pk=export.pk).update(file="")
         default_storage.delete(name)
         count += 1
-    return count + expired.update(status=DataExport.Status.EXPIRED)
+    expired.filter(status=DataExport.Status.READY).update(status=DataExport.Status.EXPIRED)
+    return count
 
 
 def _financial_documents(now):

@@ -270,3 +270,13 @@ def test_opening_a_case_is_logged_and_supervisors_download_the_log_as_csv(client
 def test_the_sweeps_are_on_the_beat_schedule():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"rma.privacy.tasks.exports_redispatch", "rma.privacy.tasks.retention_apply"} <= tasks
+
+
+def test_a_customer_gets_one_export_while_its_link_works(client, customer, supervisor):
+    lookup(client, customer.orders.get())
+    client.post("/en/my-data/")
+    again = client.post("/en/my-data/", follow=True).content.decode()
+    assert "We sent you a link to your data on" in again
+    assert DataExport.objects.count() == 1
+    privacy.export_request(customer=customer, actor=supervisor)  # staff are not held to it
+    assert DataExport.objects.count() == 2
