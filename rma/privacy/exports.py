@@ -18,8 +18,8 @@ from returns_portal import outbox
 from returns_portal.actors import Staff
 from returns_portal.formatting import format_datetime
 from rma.orders.models import Customer
+from rma.privacy.archive import export_zip
 from rma.privacy.errors import ExportBusy, ExportRefused
-from rma.privacy.export import export_zip
 from rma.privacy.models import DataExport, Erasure
 
 EXPORT_LINK_SALT = "rma.privacy.export-link"

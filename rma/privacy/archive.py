@@ -1,5 +1,5 @@
-"""A customer's data gathered for an export: JSON documents, their files (photos, attachments) and a
-readable PDF summary in the customer's language, packed into one ZIP file. Pure reading: nothing here writes."""
+"""What goes into a data export: JSON documents, their files (photos, attachments) and a readable PDF
+summary in the customer's language, packed into one ZIP file. Pure reading: nothing here writes."""
 
 import datetime
 import functools
