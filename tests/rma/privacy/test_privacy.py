@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -239,12 +240,13 @@ def test_retention_removes_what_is_past_its_period_once(customer, supervisor):
     CaseAccess.objects.create(user=supervisor, case=old_case, customer=customer)
     CaseAccess.objects.update(opened_at=long_ago)
     photo = ReturnItemPhoto.objects.get(item__case=old_case).image.name
+    Session.objects.create(session_key="old", session_data="x", expire_date=timezone.now())
 
     removed = privacy.retention_apply()
 
     assert removed["photos"] == 1 and removed["messages"] == 1 and removed["lookup_codes"] == 1
     assert removed["notifications"] == Notification.objects.filter(case=old_case).count() > 1
-    assert removed["access_log"] == 1
+    assert removed["access_log"] == 1 and removed["sessions"] == 1
     assert not default_storage.exists(photo)
     assert ReturnItemPhoto.objects.filter(item__case=recent).exists() and Message.objects.filter(case=recent).exists()
     assert set(Notification.objects.filter(case=old_case).values_list("recipient", flat=True)) == {""}
