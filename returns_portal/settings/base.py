@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rma.privacy",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
         "options": {"queue": "sweeps"},
     },
+    "privacy-exports-redispatch": {
+        "task": "rma.privacy.tasks.exports_redispatch",
+        "schedule": 60,
+        "options": {"queue": "sweeps"},
+    },
+    "privacy-retention": {
+        "task": "rma.privacy.tasks.retention_apply",
+        "schedule": 24 * 60 * 60,
+        "options": {"queue": "sweeps"},
+    },
 }
 
 # Case deadlines in hours (first response, decision, refund after the goods arrive) and label validity.
@@ -311,3 +322,20 @@ SMS_GATEWAY = env("SMS_GATEWAY", default="rma.integrations.local.LocalSmsGateway
 
 # Where the policy simulator finds recent real claims (policies never imports rma: it loads this path).
 POLICY_SIMULATION_SOURCE = "rma.cases.policy_claims.recent_claims"
+
+# Privacy (docs/privacy.md). How long personal data is kept, in days: customers' photos and the thread after
+# their case is closed or cancelled, one-time codes after they were made, the log of sent notifications and
+# the staff access log after they were written. Each period is applied every night by rma.privacy.
+PRIVACY_RETENTION_DAYS = {
+    "photos_after_close": env.int("PRIVACY_PHOTOS_DAYS", default=90),
+    "messages_after_close": env.int("PRIVACY_MESSAGES_DAYS", default=365),
+    "lookup_codes": env.int("PRIVACY_LOOKUP_CODES_DAYS", default=30),
+    "notifications": env.int("PRIVACY_NOTIFICATIONS_DAYS", default=365),
+    "access_log": env.int("PRIVACY_ACCESS_LOG_DAYS", default=730),
+}
+# Refunds, store credit, exchange orders and the invoices in the shipping documents are kept this long for
+# the tax and accounting laws (10 years covers Germany's and Italy's); an erasure keeps their amounts and
+# dates, and the stored invoice and customs files are deleted once the period is over.
+PRIVACY_FINANCIAL_RETENTION_DAYS = env.int("PRIVACY_FINANCIAL_RETENTION_DAYS", default=3650)
+# How long the emailed link to a data export works; the file is deleted when it expires.
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=72)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from rma.portal import privacy
 from rma.portal import views as portal
 
 app_name = "portal"
@@ -23,4 +24,6 @@ urlpatterns = [
     path("withdraw/", portal.withdraw, name="withdraw"),
     path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),
     path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
+    path("my-data/", privacy.privacy_export_request, name="privacy_export_request"),
+    path("my-data/<str:token>/", privacy.privacy_export_download, name="privacy_export_download"),
 ]

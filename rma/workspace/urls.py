@@ -17,6 +17,7 @@ urlpatterns = [
     path("supervisor/", agent.supervisor, name="supervisor"),
     path("supervisor/stuck/", agent.stuck_work, name="stuck_work"),
     path("analytics/", include("rma.analytics.urls")),
+    path("privacy/", include("rma.privacy.urls")),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
     path("cases/<str:rma_number>/files/<str:kind>/<int:pk>/", agent.case_file, name="case_file"),

@@ -30,6 +30,7 @@ from rma.cases import selectors, services
 from rma.cases.models import CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 from rma.logistics import documents
 from rma.messaging import selectors as messaging_selectors
+from rma.privacy import services as privacy
 from rma.workspace import actions
 from rma.workspace.forms import (
     SLA_LABELS,
@@ -345,7 +346,9 @@ def _get_case(rma_number):
 
 @permission_required("rma.view_returncase")
 def case_detail(request, rma_number):
-    return _render_case(request, _get_case(rma_number))
+    case = _get_case(rma_number)
+    privacy.case_access_record(case=case, actor=request.user)  # the staff access log (docs/privacy.md)
+    return _render_case(request, case)
 
 
 def _run_form_action(request, case, action: actions.AgentAction):
