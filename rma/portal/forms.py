@@ -45,6 +45,23 @@ class WithdrawalForm(forms.Form):
     email = forms.EmailField(label=_("Email address used for the order"))
 
 
+class WithdrawalItemsForm(forms.Form):
+    """The items a withdrawal sends back, chosen on the page its acknowledgement links to (all, by default)."""
+
+    lines = forms.TypedMultipleChoiceField(
+        label=_("Items to send back"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one item to send back.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].choices = [
+            (choice.line.pk, gettext("%(item)s × %(count)s") % {"item": choice.line.name, "count": choice.quantity})
+            for choice in choices
+        ]
+        self.fields["lines"].initial = [choice.line.pk for choice in choices]
+
+
 class VerifyCodeForm(forms.Form):
     code = forms.RegexField(
         label=_("The 6-digit code from the email"),

@@ -22,5 +22,6 @@ urlpatterns = [
     path("preferences/", portal.preferences, name="preferences"),
     path("withdraw/", portal.withdraw, name="withdraw"),
     path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),
+    path("withdraw/items/<str:token>/", portal.withdraw_items, name="withdraw_items"),
     path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
 ]
