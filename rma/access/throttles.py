@@ -12,8 +12,12 @@ from django.utils.crypto import salted_hmac
 from rma.access.models import ThrottleHit, ThrottleKey
 
 KEY_SALT = "rma.access.throttle"
-# Attempts older than this are dropped as new ones come in; no throttle looks back further.
-KEEP = datetime.timedelta(days=1)
+
+
+def _keep() -> datetime.timedelta:
+    """How long attempts are kept: a day, or the longest period a throttle looks back if that is longer."""
+    longest = max(period for limits in settings.PORTAL_THROTTLES.values() for _limit, period in limits.values())
+    return max(datetime.timedelta(days=1), datetime.timedelta(seconds=longest))
 
 
 class Throttled(Exception):
@@ -50,11 +54,23 @@ def _retry_after(times: list, limit: int, period: int, now) -> int | None:
     return max(1, math.ceil((frees_at - now).total_seconds()))
 
 
+def _purge(now, keep: datetime.timedelta) -> None:
+    """Drop keys unused for longer than any throttle looks back, only those no other request holds (so
+    two purges never wait on each other)."""
+    stale = list(
+        ThrottleKey.objects.select_for_update(skip_locked=True)
+        .filter(last_at__lt=now - keep)
+        .values_list("pk", flat=True)[:500]
+    )
+    if stale:
+        ThrottleKey.objects.filter(pk__in=stale).delete()
+
+
 def throttle_take(*, action: str, subjects: dict[str, str | None]) -> Taken:
     """Count one attempt of ``action`` against each subject's limit, or refuse without counting any.
 
-    Each subject's key row is locked (in key order, so two requests never wait on each other in a
-    circle) before its attempts are counted: concurrent requests take turns and none slips past a limit.
+    Each subject's key row is locked before its attempts are counted: concurrent requests take turns
+    and none slips past a limit.
     The limits are in ``settings.PORTAL_THROTTLES``; a subject without a value (no address) is skipped.
     """
     limits = settings.PORTAL_THROTTLES[action]
@@ -63,17 +79,20 @@ def throttle_take(*, action: str, subjects: dict[str, str | None]) -> Taken:
     if not wanted:
         return Taken(())
     now = timezone.now()
+    keep = _keep()
     with transaction.atomic():
-        ThrottleKey.objects.filter(last_at__lt=now - KEEP).delete()
+        _purge(now, keep)
         buckets = []
         for _round in range(3):
-            # A key another request dropped as stale between the two statements is simply made again.
+            # Made and locked in key order, so two requests never wait on each other in a circle; a key
+            # another request dropped as stale in between is simply made again.
             ThrottleKey.objects.bulk_create(
-                [ThrottleKey(key=key, last_at=now) for key in wanted], ignore_conflicts=True
+                [ThrottleKey(key=key, last_at=now) for key in sorted(wanted)], ignore_conflicts=True
             )
             buckets = list(ThrottleKey.objects.select_for_update().filter(key__in=wanted).order_by("key"))
             if len(buckets) == len(wanted):
                 break
+        ThrottleHit.objects.filter(bucket__in=buckets, at__lt=now - keep).delete()
         waits = []
         for bucket in buckets:
             limit, period = wanted[bucket.key]

@@ -6,9 +6,9 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from returns_portal.client_address import client_address
 from rma.access import throttles
 from rma.access.models import ThrottleHit, ThrottleKey
-from returns_portal.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,14 @@ def test_old_attempts_stop_counting_after_the_period(settings):
         throttles.throttle_take(action="lookup_failed", subjects={"client": "203.0.113.5"})
     ThrottleHit.objects.update(at=timezone.now() - datetime.timedelta(seconds=3601))
     throttles.throttle_take(action="lookup_failed", subjects={"client": "203.0.113.5"})
+
+
+def test_keys_unused_for_a_day_are_dropped(settings):
+    settings.PORTAL_THROTTLES = LIMITS
+    throttles.throttle_take(action="lookup_failed", subjects={"client": "203.0.113.5"})
+    ThrottleKey.objects.update(last_at=timezone.now() - datetime.timedelta(days=1, seconds=1))
+    throttles.throttle_take(action="lookup_failed", subjects={"client": "198.51.100.7"})
+    assert ThrottleKey.objects.count() == 1 and ThrottleHit.objects.count() == 1
 
 
 def test_an_attempt_that_turns_out_not_to_count_is_given_back(settings):

@@ -13,7 +13,7 @@ from rma.access.tokens import case_link_token, unsubscribe_token
 from rma.cases import services
 from rma.cases.models import ReturnCase, WithdrawalStatement
 from tests.rma.factories import OrderFactory, OrderLineFactory
-from tests.rma.portal.test_portal import lookup, sent_code
+from tests.rma.portal.test_portal import limit, sent_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,8 +53,7 @@ def test_behind_a_configured_proxy_two_customers_on_different_forwarded_addresse
     client, order, settings
 ):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "lookup_failed": {"client": [3, 3600], "order": [50, 3600], "email": [50, 3600]}}  # fmt: skip
+    limit(settings, "lookup_failed", client=3, order=50, email=50)
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for n in range(3):
         assert miss(client, n, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).status_code == 200
@@ -69,16 +68,14 @@ def test_behind_a_configured_proxy_two_customers_on_different_forwarded_addresse
 
 
 def test_without_a_trusted_proxy_everyone_behind_it_counts_as_one_client(client, settings):
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "lookup_failed": {"client": [2, 3600], "order": [50, 3600], "email": [50, 3600]}}  # fmt: skip
+    limit(settings, "lookup_failed", client=2, order=50, email=50)
     for n, address in enumerate(["198.51.100.1", "198.51.100.2"]):
         assert miss(client, n, HTTP_X_FORWARDED_FOR=address, REMOTE_ADDR="10.0.0.2").status_code == 200
     assert miss(client, 3, HTTP_X_FORWARDED_FOR="198.51.100.3", REMOTE_ADDR="10.0.0.2").status_code == 429
 
 
 def test_no_probe_tells_an_existing_order_from_a_missing_one(client, order, settings):
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "lookup_failed": {"client": [100, 3600], "order": [2, 3600], "email": [100, 3600]}}  # fmt: skip
+    limit(settings, "lookup_failed", client=100, order=2, email=100)
 
     def probe(number, n):
         with CaptureQueriesContext(connection) as queries:
@@ -108,8 +105,7 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_the_code_is_an_hmac(clien
 
 
 def test_code_attempts_are_throttled_per_client_across_new_codes(client, order, settings):
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "code_attempt": {"client": [3, 3600], "order": [100, 3600]}}  # fmt: skip
+    limit(settings, "code_attempt", client=3, order=100)
     for _ in range(2):
         client.post("/en/", {"order_number": order.number, "email": order.customer.email})
         right = sent_code(order.customer.email)
@@ -224,8 +220,7 @@ def test_withdrawal_answers_the_same_for_a_missing_a_mismatched_and_a_non_eu_ord
 
 
 def test_withdrawal_submissions_are_throttled_and_keep_what_was_typed(client, order, settings):
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "withdrawal": {"client": [2, 3600], "order": [50, 3600], "email": [50, 3600]}}  # fmt: skip
+    limit(settings, "withdrawal", client=2, order=50, email=50)
     for n in range(2):
         assert withdraw(client, f"NOPE-{n}", "x@example.com").status_code == 200
     refused = withdraw(client, order.number, order.customer.email, name="Anna Bianchi")
@@ -233,7 +228,6 @@ def test_withdrawal_submissions_are_throttled_and_keep_what_was_typed(client, or
     page = refused.content.decode()
     assert "Too many attempts" in page and "Anna Bianchi" in page and order.number in page
     assert not WithdrawalStatement.objects.exists()
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "withdrawal": {"client": [9, 3600], "order": [50, 3600], "email": [50, 3600]}}  # fmt: skip
+    limit(settings, "withdrawal", client=9, order=50, email=50)
     assert client.post("/en/withdraw/confirm/").status_code == 200  # the details were kept for the next try
     assert WithdrawalStatement.objects.get().name == "Anna Bianchi"

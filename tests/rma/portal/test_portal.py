@@ -25,6 +25,12 @@ def sent_code(email: str) -> str:
     return re.search(r"^\s+(\d{6})$", body, flags=re.M).group(1)
 
 
+def limit(settings, action, **per_hour):
+    """Set one throttle's limits for a test: ``limit(settings, "withdrawal", client=2, order=50)``."""
+    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
+                                 action: {subject: [n, 3600] for subject, n in per_hour.items()}}  # fmt: skip
+
+
 def lookup(client, order, email=None, lang="en"):
     """Order number and email, then the code from the email: the customer is signed in."""
     response = client.post(f"/{lang}/", {"order_number": order.number, "email": email or order.customer.email})
@@ -204,8 +210,7 @@ def test_a_used_code_and_a_reused_link_are_refused_with_a_way_to_start_again(cli
 
 
 def test_codes_are_rate_limited_per_email_and_order(client, order, settings):
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
-                                 "code_request": {"client": [100, 3600], "order": [2, 3600], "email": [2, 3600]}}  # fmt: skip
+    limit(settings, "code_request", client=100, order=2, email=2)
     for _ in range(2):
         assert client.post("/en/", {"order_number": order.number, "email": order.customer.email}).status_code == 302
     third = client.post("/en/", {"order_number": order.number, "email": order.customer.email})
