@@ -16,14 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from rma.access import throttles
 from rma.access.models import LookupCode
-from rma.access.throttles import Throttled
 from rma.orders.models import Order
 
 LINK_SALT = "rma.lookup-link"
 CODE_SALT = "rma.lookup-code"
 SUBJECT = gettext_lazy("Your code to open order %(number)s")
-
-__all__ = ["AccessDenied", "LookupNotFound", "Throttled", "lookup_start", "lookup_code_verify", "lookup_link_verify"]
 
 
 class AccessDenied(Exception):

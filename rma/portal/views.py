@@ -41,8 +41,7 @@ from rma.portal.tips import tips_for
 
 SESSION_KEY = "portal_customer_id"
 PENDING_KEY = "portal_pending_lookup"
-
-
+# The cases this session opened from a link in an email: rma number -> customer id, nothing more.
 CASE_GRANTS_KEY = "portal_case_grants"
 
 
