@@ -46,20 +46,33 @@ class WithdrawalForm(forms.Form):
 
 
 class WithdrawalItemsForm(forms.Form):
-    """The items a withdrawal sends back, chosen on the page its acknowledgement links to (all, by default)."""
-
-    lines = forms.TypedMultipleChoiceField(
-        label=_("Items to send back"), coerce=int, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one item to send back.")},
-    )  # fmt: skip
+    """How many of each item a withdrawal sends back, chosen on the page its acknowledgement links to
+    (everything it covers, by default)."""
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lines"].choices = [
-            (choice.line.pk, gettext("%(item)s × %(count)s") % {"item": choice.line.name, "count": choice.quantity})
-            for choice in choices
-        ]
-        self.fields["lines"].initial = [choice.line.pk for choice in choices]
+        self.choices = choices  # list of rma.cases.services.WithdrawalChoice
+        for choice in choices:
+            self.fields[f"qty_{choice.line.pk}"] = forms.IntegerField(
+                label=gettext("%(item)s (up to %(count)s)") % {"item": choice.line.name, "count": choice.quantity},
+                min_value=0,
+                max_value=choice.quantity,
+                initial=choice.quantity,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "max": choice.quantity}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        quantities = {
+            choice.line.pk: cleaned[f"qty_{choice.line.pk}"]
+            for choice in self.choices
+            if cleaned.get(f"qty_{choice.line.pk}")
+        }
+        if not quantities and not self.errors:
+            raise forms.ValidationError(gettext("Choose at least one item to send back."))
+        cleaned["quantities"] = quantities
+        return cleaned
 
 
 class VerifyCodeForm(forms.Form):

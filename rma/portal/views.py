@@ -557,7 +557,7 @@ def withdraw_items(request, token):
     form = WithdrawalItemsForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.withdrawal_case_open(statement=statement, line_ids=form.cleaned_data["lines"])
+            case = services.withdrawal_case_open(statement=statement, quantities=form.cleaned_data["quantities"])
         except services.CaseInvalid as exc:
             form.add_error(None, str(exc))
         else:

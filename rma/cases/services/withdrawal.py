@@ -89,8 +89,9 @@ def withdrawal_choices(*, statement: WithdrawalStatement) -> list[WithdrawalChoi
     return choices
 
 
-def withdrawal_case_open(*, statement: WithdrawalStatement, line_ids: list[int] | None = None) -> ReturnCase:
-    """Open the return for the lines chosen on the linked page (all it covers when ``line_ids`` is None).
+def withdrawal_case_open(*, statement: WithdrawalStatement, quantities: dict[int, int] | None = None) -> ReturnCase:
+    """Open the return for what was chosen on the linked page: order line id -> how many (everything the
+    withdrawal covers when ``quantities`` is None).
 
     Once per statement: a second call (a second click, the link opened again) returns the case opened first.
     """
@@ -100,13 +101,19 @@ def withdrawal_case_open(*, statement: WithdrawalStatement, line_ids: list[int] 
         )
         if statement.case_id is not None:
             return statement.case
-        chosen = [c for c in withdrawal_choices(statement=statement) if line_ids is None or c.line.pk in line_ids]
-        if not chosen:
+        choices = {choice.line.pk: choice for choice in withdrawal_choices(statement=statement)}
+        wanted = quantities if quantities is not None else {pk: c.quantity for pk, c in choices.items()}
+        requests = []
+        for line_id, quantity in wanted.items():
+            if not quantity:
+                continue
+            choice = choices.get(line_id)
+            if choice is None or quantity > choice.quantity:
+                # The page was open while another return took the items, or the request was edited.
+                raise CaseInvalid(_("Some of the chosen items can no longer be sent back. Please choose again."))
+            requests.append(cases.ItemRequest(order_line=choice.line, quantity=quantity, reason="change_of_mind"))
+        if not requests:
             raise CaseInvalid(_("Choose at least one item to send back."))
-        requests = [
-            cases.ItemRequest(order_line=choice.line, quantity=choice.quantity, reason="change_of_mind")
-            for choice in chosen
-        ]
         statement.case = cases.case_open(customer=statement.order.customer, items=requests,
                                          language=statement.language)  # fmt: skip
         statement.save(update_fields=["case"])

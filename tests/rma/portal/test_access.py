@@ -197,13 +197,17 @@ def test_the_withdrawal_form_shows_no_item_and_opens_no_case_until_the_emailed_l
     # The link works without any session (another device), shows the items, all chosen by default.
     client.cookies.clear()
     page = client.get(link).content.decode()
-    assert "Wool jacket" in page and "checked" in page
+    jacket = order.lines.get(name="Wool jacket")
+    assert "Wool jacket (up to 2)" in page and f'name="qty_{jacket.pk}" value="2"' in page  # all, by default
     assert not ReturnCase.objects.exists()  # opening the page does not act
-    opened = client.post(link, {"lines": [str(order.lines.get(name="Wool jacket").pk)]})
+    assert client.post(link, {f"qty_{jacket.pk}": "0"}).status_code == 200  # nothing chosen: said, nothing opened
+    assert not ReturnCase.objects.exists()
+    opened = client.post(link, {f"qty_{jacket.pk}": "1"})
     case = ReturnCase.objects.get()
+    assert case.items.get().quantity == 1
     assert opened["Location"] == f"/en/cases/{case.rma_number}/"
     # Opened once: the link now leads to that case, and a second post opens no other.
-    assert client.post(link, {"lines": [str(order.lines.get(name="Wool jacket").pk)]})["Location"] == opened["Location"]
+    assert client.post(link, {f"qty_{jacket.pk}": "1"})["Location"] == opened["Location"]
     assert ReturnCase.objects.count() == 1
     assert client.get("/en/").content.decode().count(order.number) == 0  # the account stays closed
 
@@ -231,3 +235,13 @@ def test_withdrawal_submissions_are_throttled_and_keep_what_was_typed(client, or
     limit(settings, "withdrawal", client=9, order=50, email=50)
     assert client.post("/en/withdraw/confirm/").status_code == 200  # the details were kept for the next try
     assert WithdrawalStatement.objects.get().name == "Anna Bianchi"
+
+
+def test_a_withdrawal_return_takes_no_more_than_is_left_to_send_back(order):
+    statement = services.withdrawal_submit(order=order, name="Maria", email=order.customer.email, language="en")
+    jacket = order.lines.get(name="Wool jacket")
+    with pytest.raises(services.CaseInvalid):
+        services.withdrawal_case_open(statement=statement, quantities={jacket.pk: 3})
+    with pytest.raises(services.CaseInvalid):  # the personalised mug is not covered by the withdrawal right
+        services.withdrawal_case_open(statement=statement, quantities={order.lines.get(name="Engraved mug").pk: 1})
+    assert services.withdrawal_case_open(statement=statement, quantities={jacket.pk: 2}).items.get().quantity == 2

@@ -276,7 +276,7 @@ def test_eu_withdrawal_function_with_confirmation_and_a_durable_acknowledgement(
     link = re.search(r"(/en/withdraw/items/[^/\s]+/)", ack.body).group(1)
     choose = client.get(link).content.decode()
     assert "Wool jacket" in choose and "Engraved mug" not in choose  # the mug is excepted (personalised)
-    opened = client.post(link, {"lines": [str(order.lines.get(name="Wool jacket").pk)]})
+    opened = client.post(link, {f"qty_{order.lines.get(name='Wool jacket').pk}": "2"})
     statement.refresh_from_db()
     assert statement.case.items.get().order_line.name == "Wool jacket"
     assert opened["Location"] == f"/en/cases/{statement.case.rma_number}/"
