@@ -149,12 +149,14 @@ def metrics_registry() -> CollectorRegistry:
 
 def metrics(request):
     """``/metrics`` for Prometheus: with METRICS_TOKEN set, only with ``Authorization: Bearer <token>``;
-    without one, only from this machine (a scraper on loopback or a sidecar)."""
+    without one, only from this machine and not through a proxy (a request a proxy forwarded carries
+    X-Forwarded-For, and a proxy on this machine would otherwise make every visitor look local)."""
     token = settings.METRICS_TOKEN
     if token:
         allowed = hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}")
     else:
-        allowed = request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1")
+        direct = "HTTP_X_FORWARDED_FOR" not in request.META and "HTTP_FORWARDED" not in request.META
+        allowed = direct and request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1")
     if not allowed:
         return HttpResponse(status=403)
     return HttpResponse(generate_latest(metrics_registry()), content_type=CONTENT_TYPE_LATEST)

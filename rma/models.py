@@ -4,7 +4,7 @@ The models live with the package that owns them (``rma.orders.models``, ``rma.ca
 ``rma.messaging.models``...). Application code imports them from there, never from this module.
 """
 
-from .access.models import LookupCode
+from .access.models import LookupCode, ThrottleHit, ThrottleKey
 from .cases.models import *  # noqa: F403
 from .integrations.models import LocalPayment, LocalSms
 from .logistics.models import Shipment, TrackingEvent
@@ -23,5 +23,7 @@ __all__ = [  # noqa: PLE0604
     "Order",
     "OrderLine",
     "Shipment",
+    "ThrottleHit",
+    "ThrottleKey",
     "TrackingEvent",
 ]

@@ -54,6 +54,8 @@ def test_metrics_report_the_outbox_backlog_refunds_pending_and_request_latency(
 
 def test_metrics_are_for_the_scraper_only(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    # A proxy on this machine forwards a visitor: loopback, but not a local scraper.
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 403
     settings.METRICS_TOKEN = "s3cret-token"
     assert client.get("/metrics").status_code == 403  # with a token set, loopback alone is not enough
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403

@@ -176,8 +176,27 @@ CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
 
 # Show the portal's one-time code on the page as well as in the email: for the embedded demo only.
 PORTAL_DEMO_SHOW_CODE = False
-# How many one-time codes per hour, per email address, per order and per IP address.
-LOOKUP_RATE_LIMITS = {"per_email": 5, "per_order": 5, "per_ip": 20}
+# Portal access and throttles (docs/portal.md). Which proxies' X-Forwarded-For is believed: their
+# addresses or networks, or how many sit in front of the app; neither (the default) trusts none.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Per action, per subject (the client's address, the order number and the email address typed):
+# [attempts, in seconds]. Counted in the database (rma.access.throttles), so they hold without the cache.
+PORTAL_THROTTLES = {
+    "lookup_failed": {"client": [40, 3600], "order": [10, 3600], "email": [10, 3600]},
+    "code_request": {"client": [20, 3600], "order": [5, 3600], "email": [5, 3600]},
+    "code_attempt": {"client": [30, 3600], "order": [10, 3600]},
+    "withdrawal": {"client": [10, 3600], "order": [3, 3600], "email": [5, 3600]},
+}
+# How long codes and links live; a new unsubscribe token version revokes every older unsubscribe link.
+PORTAL_ACCESS = {
+    "code_valid_minutes": 15,
+    "code_max_attempts": 5,
+    "case_link_days": 30,
+    "withdrawal_link_days": 30,
+    "unsubscribe_link_days": 400,
+    "unsubscribe_token_version": 1,
+}
 
 # The shop's default region for customers from a country no region covers.
 DEFAULT_REGION_CODE = env("DEFAULT_REGION_CODE", default="EU")
@@ -248,6 +267,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "rma.workspace.mfa.locked_out"
+# The client's address as the portal's throttles see it: X-Forwarded-For only from TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "returns_portal.client_address.client_address"
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Returns portal")
 
@@ -311,7 +332,7 @@ OUTBOX_MAX_ATTEMPTS = 8
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # The business constants above (SLA_HOURS, LABEL_VALID_DAYS, SHIP_REMINDER_DAYS, GOODWILL_LIMIT_PERCENT,
-# KEEP_ITEM_BELOW, LOOKUP_RATE_LIMITS) are defined here only: the code reads them from settings and has
+# KEEP_ITEM_BELOW, PORTAL_THROTTLES) are defined here only: the code reads them from settings and has
 # no defaults of its own. A deployment overrides a whole dict, not single keys.
 
 # The adapters at the edge of the world (rma.integrations): dotted paths of classes with the interface of

@@ -20,3 +20,26 @@ class LookupCode(models.Model):
 
     def __str__(self):
         return f"{self.order.number} → {self.email}"
+
+
+class ThrottleKey(models.Model):
+    """One throttled subject of one action (an HMAC of, say, a client address): its row is the lock."""
+
+    key = models.CharField(max_length=64, unique=True)
+    last_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key[:12]
+
+
+class ThrottleHit(models.Model):
+    """One counted attempt; the attempts of the last period are what a limit is held against."""
+
+    bucket = models.ForeignKey(ThrottleKey, on_delete=models.CASCADE, related_name="hits")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "at"], name="rma_throttlehit_bucket_at")]
+
+    def __str__(self):
+        return f"{self.bucket_id} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,4 +1,4 @@
-"""Signed links for customers: a case page opened from an email, and unsubscribing from non-essential mail."""
+"""Signed links for customers: one case page, a withdrawal's item choice, unsubscribing; each expires."""
 
 from django.conf import settings
 from django.core import signing
@@ -6,19 +6,25 @@ from django.urls import reverse
 from django.utils import translation
 
 CASE_LINK_SALT = "rma.case-link"
+WITHDRAWAL_LINK_SALT = "rma.withdrawal-link"
 UNSUBSCRIBE_SALT = "rma.unsubscribe"
 
 
+def _days(name: str) -> int:
+    return settings.PORTAL_ACCESS[name] * 86400
+
+
 def case_link_token(case) -> str:
-    """A signed token that opens one case page for its customer (used in emails)."""
+    """A signed token that opens one case page, and nothing else of the customer's account (used in emails)."""
     return signing.dumps({"rma": case.rma_number, "c": case.customer_id}, salt=CASE_LINK_SALT)
 
 
-def case_link_read(token: str, *, max_age_days: int = 180) -> dict | None:
+def case_link_read(token: str) -> dict | None:
     try:
-        return signing.loads(token, salt=CASE_LINK_SALT, max_age=max_age_days * 86400)
+        data = signing.loads(token, salt=CASE_LINK_SALT, max_age=_days("case_link_days"))
     except signing.BadSignature:
         return None
+    return data if isinstance(data, dict) and "rma" in data and "c" in data else None
 
 
 def case_url(case, view: str = "portal:case_detail") -> str:
@@ -28,15 +34,38 @@ def case_url(case, view: str = "portal:case_detail") -> str:
     return f"{settings.SITE_URL}{path}?t={case_link_token(case)}"
 
 
+def withdrawal_link_token(statement) -> str:
+    """A signed token that shows a withdrawal's order items for choosing and opens its return."""
+    return signing.dumps({"w": statement.pk}, salt=WITHDRAWAL_LINK_SALT)
+
+
+def withdrawal_link_read(token: str) -> int | None:
+    try:
+        return signing.loads(token, salt=WITHDRAWAL_LINK_SALT, max_age=_days("withdrawal_link_days"))["w"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+
+
+def withdrawal_url(statement) -> str:
+    with translation.override(statement.language):
+        path = reverse("portal:withdraw_items", kwargs={"token": withdrawal_link_token(statement)})
+    return f"{settings.SITE_URL}{path}"
+
+
 def unsubscribe_token(customer) -> str:
-    return signing.dumps({"c": customer.pk}, salt=UNSUBSCRIBE_SALT)
+    """Carries the token version: raising ``PORTAL_ACCESS["unsubscribe_token_version"]`` revokes every older link."""
+    return signing.dumps({"c": customer.pk, "v": settings.PORTAL_ACCESS["unsubscribe_token_version"]},
+                         salt=UNSUBSCRIBE_SALT)  # fmt: skip
 
 
 def unsubscribe_read(token: str) -> int | None:
     try:
-        return signing.loads(token, salt=UNSUBSCRIBE_SALT)["c"]
-    except (signing.BadSignature, KeyError, TypeError):
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=_days("unsubscribe_link_days"))
+    except signing.BadSignature:
         return None
+    if not isinstance(data, dict) or data.get("v") != settings.PORTAL_ACCESS["unsubscribe_token_version"]:
+        return None
+    return data.get("c")
 
 
 def unsubscribe_url(customer, language: str) -> str:

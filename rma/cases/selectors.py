@@ -35,6 +35,7 @@ from rma.cases.models import (
     CaseStatus,
     ReturnCase,
     ReturnItem,
+    WithdrawalStatement,
     refund_unpaid_annotation,
 )
 from rma.orders.models import Customer, Order
@@ -47,6 +48,10 @@ def order_find_for_lookup(*, number: str, email: str) -> Order | None:
         .filter(number__iexact=number.strip(), customer__email__iexact=email.strip())
         .first()
     )
+
+
+def withdrawal_statement_get(*, statement_id: int) -> WithdrawalStatement | None:
+    return WithdrawalStatement.objects.select_related("order__customer", "case").filter(pk=statement_id).first()
 
 
 def customer_get(*, customer_id: int) -> Customer | None:

@@ -13,6 +13,7 @@ from weasyprint import HTML
 
 from returns_portal.formatting import format_datetime
 from returns_portal.pdf import pdf_base_url, pdf_url_fetcher
+from rma.access.tokens import withdrawal_url
 from rma.cases.models import WithdrawalStatement
 
 ACK_SUBJECT = gettext_lazy("Acknowledgement of your withdrawal from order %(number)s")
@@ -73,6 +74,9 @@ def withdrawal_acknowledge(*, statement_id: int) -> WithdrawalStatement:
                 "statement": statement,
                 "submitted": format_datetime(statement.submitted_at, "full"),
                 "shop_name": settings.SHOP_NAME,
+                # Only this link, sent to the order's address on file, shows the items and opens the return.
+                "items_link": withdrawal_url(statement),
+                "link_days": settings.PORTAL_ACCESS["withdrawal_link_days"],
             },  # fmt: skip
         )
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [order.customer.email])

@@ -45,6 +45,36 @@ class WithdrawalForm(forms.Form):
     email = forms.EmailField(label=_("Email address used for the order"))
 
 
+class WithdrawalItemsForm(forms.Form):
+    """How many of each item a withdrawal sends back, chosen on the page its acknowledgement links to
+    (everything it covers, by default)."""
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = choices  # list of rma.cases.services.WithdrawalChoice
+        for choice in choices:
+            self.fields[f"qty_{choice.line.pk}"] = forms.IntegerField(
+                label=gettext("%(item)s (up to %(count)s)") % {"item": choice.line.name, "count": choice.quantity},
+                min_value=0,
+                max_value=choice.quantity,
+                initial=choice.quantity,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "max": choice.quantity}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        quantities = {
+            choice.line.pk: cleaned[f"qty_{choice.line.pk}"]
+            for choice in self.choices
+            if cleaned.get(f"qty_{choice.line.pk}")
+        }
+        if not quantities and not self.errors:
+            raise forms.ValidationError(gettext("Choose at least one item to send back."))
+        cleaned["quantities"] = quantities
+        return cleaned
+
+
 class VerifyCodeForm(forms.Form):
     code = forms.RegexField(
         label=_("The 6-digit code from the email"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("preferences/", portal.preferences, name="preferences"),
     path("withdraw/", portal.withdraw, name="withdraw"),
     path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),
+    path("withdraw/items/<str:token>/", portal.withdraw_items, name="withdraw_items"),
     path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
     path("my-data/", privacy.privacy_export_request, name="privacy_export_request"),
     path("my-data/<str:token>/", privacy.privacy_export_download, name="privacy_export_download"),

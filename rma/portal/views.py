@@ -2,6 +2,7 @@
 
 import base64
 import io
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,13 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from policies import selectors as policy_selectors
 from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+from returns_portal.client_address import client_address
 from rma.access import services as access
 from rma.access import tokens
+from rma.access.throttles import Throttled
 from rma.cases import selectors, services
 from rma.cases.models import BEFORE_SHIPPING, CaseStatus
 from rma.logistics import documents
@@ -31,15 +35,31 @@ from rma.portal.forms import (
     SurveyForm,
     VerifyCodeForm,
     WithdrawalForm,
+    WithdrawalItemsForm,
 )
 from rma.portal.tips import tips_for
 
 SESSION_KEY = "portal_customer_id"
 PENDING_KEY = "portal_pending_lookup"
+# The cases this session opened from a link in an email: rma number -> customer id, nothing more.
+CASE_GRANTS_KEY = "portal_case_grants"
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def _throttled(request, template: str, context: dict, exc: Throttled):
+    """HTTP 429: the same page with what was typed, saying when to try again (and Retry-After for machines)."""
+    minutes = max(1, math.ceil(exc.retry_after / 60))
+    message = ngettext(
+        "Too many attempts. For your security, please try again in %(minutes)s minute.",
+        "Too many attempts. For your security, please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    form = context.get("form")
+    if form is not None:
+        form.add_error(None, message)
+    context = {**context, "throttled_message": message}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _customer_id(request) -> int | None:
@@ -129,34 +149,24 @@ def _line_views(order, country: str, context) -> list[LineView]:
 def lookup(request):
     form = OrderLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order = selectors.order_find_for_lookup(
-            number=form.cleaned_data["order_number"], email=form.cleaned_data["email"]
-        )
-        if order is None:
-            form.add_error(
-                None,
-                _(
-                    "We could not find an order with these details. Check the order number "
-                    "and the email address and try again."
-                ),
+        try:
+            lookup = access.lookup_start(
+                number=form.cleaned_data["order_number"],
+                email=form.cleaned_data["email"],
+                client=client_address(request),
+                language=request.LANGUAGE_CODE,
             )
+        except Throttled as exc:
+            return _throttled(request, "rma/portal/lookup.html", {"form": form}, exc)
+        except access.AccessDenied as exc:
+            form.add_error(None, str(exc))
         else:
-            try:
-                lookup = access.lookup_code_issue(
-                    order=order,
-                    email=form.cleaned_data["email"],
-                    ip=_client_ip(request),
-                    language=request.LANGUAGE_CODE,
+            request.session[PENDING_KEY] = lookup.pk
+            if settings.PORTAL_DEMO_SHOW_CODE:
+                messages.info(
+                    request, _("Demo mode: the code sent by email is %(code)s.") % {"code": lookup.plain_code}
                 )
-            except access.AccessDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                request.session[PENDING_KEY] = lookup.pk
-                if settings.PORTAL_DEMO_SHOW_CODE:
-                    messages.info(
-                        request, _("Demo mode: the code sent by email is %(code)s.") % {"code": lookup.plain_code}
-                    )
-                return redirect("portal:verify")
+            return redirect("portal:verify")
     cases = orders = []
     customer_id = _customer_id(request)
     if customer_id:
@@ -183,7 +193,11 @@ def verify(request):
     form = VerifyCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            order = access.lookup_code_verify(lookup_id=lookup_id, code=form.cleaned_data["code"])
+            order = access.lookup_code_verify(
+                lookup_id=lookup_id, code=form.cleaned_data["code"], client=client_address(request)
+            )
+        except Throttled as exc:
+            return _throttled(request, "rma/portal/verify.html", {"form": form}, exc)
         except access.AccessDenied as exc:
             form.add_error("code", str(exc))
         else:
@@ -273,24 +287,34 @@ def order_return(request, number):
 
 
 def _case_for_request(request, rma_number):
-    customer_id = _customer_id(request)
-    case = selectors.case_get_for_customer(customer_id=customer_id, rma_number=rma_number) if customer_id else None
-    if case is None:
-        raise Http404(_("No such return."))
-    return case
+    """The case if this session may see it: signed in as its customer, or opened from a link to it alone."""
+    for customer_id in (_customer_id(request), request.session.get(CASE_GRANTS_KEY, {}).get(rma_number)):
+        case = selectors.case_get_for_customer(customer_id=customer_id, rma_number=rma_number) if customer_id else None
+        if case is not None:
+            return case
+    raise Http404(_("No such return."))
+
+
+def _grant_case(request, *, rma_number: str, customer_id: int) -> None:
+    """Let this session see one case, and nothing else of the customer's account."""
+    request.session.cycle_key()
+    grants = dict(request.session.get(CASE_GRANTS_KEY, {}))
+    grants[rma_number] = customer_id
+    request.session[CASE_GRANTS_KEY] = grants
 
 
 def _signed_link(request, rma_number, view):
-    """Sign the customer in from a link in an email, then show the page without the token in the URL."""
+    """Open one case from a link in an email, then show the page without the token in the URL."""
     data = tokens.case_link_read(request.GET["t"])
-    if data is None or data.get("rma") != rma_number:
+    case = (
+        selectors.case_get_for_customer(customer_id=data["c"], rma_number=rma_number)
+        if data is not None and data.get("rma") == rma_number
+        else None
+    )
+    if case is None:
         messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
         return redirect("portal:lookup")
-    customer = selectors.customer_get(customer_id=data["c"])
-    if customer is None:
-        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
-        return redirect("portal:lookup")
-    _sign_in(request, customer)
+    _grant_case(request, rma_number=rma_number, customer_id=case.customer_id)
     return redirect(reverse(view, kwargs={"rma_number": rma_number}))
 
 
@@ -341,7 +365,7 @@ def case_provide_info(request, rma_number):
     if not form.is_valid():
         return _render_case(request, case, info_form=form, status=400)
     try:
-        services.case_provide_info(case=case, customer_id=_customer_id(request), answer=form.cleaned_data["answer"])
+        services.case_provide_info(case=case, customer_id=case.customer_id, answer=form.cleaned_data["answer"])
     except services.CaseError as exc:
         messages.error(request, str(exc))
     else:
@@ -356,7 +380,7 @@ def case_message(request, rma_number):
     if not form.is_valid():
         return _render_case(request, case, message_form=form, status=400)
     try:
-        messaging.message_post_customer(case=case, customer_id=_customer_id(request), body=form.cleaned_data["body"],
+        messaging.message_post_customer(case=case, customer_id=case.customer_id, body=form.cleaned_data["body"],
                                        attachment=form.cleaned_data.get("attachment"))  # fmt: skip
     except services.CaseError as exc:
         messages.error(request, str(exc))
@@ -372,7 +396,7 @@ def case_survey(request, rma_number):
     if not form.is_valid():
         return _render_case(request, case, survey_form=form, status=400)
     try:
-        services.survey_submit(case=case, customer_id=_customer_id(request), rating=form.cleaned_data["rating"],
+        services.survey_submit(case=case, customer_id=case.customer_id, rating=form.cleaned_data["rating"],
                                comment=form.cleaned_data["comment"])  # fmt: skip
     except services.CaseError as exc:
         messages.error(request, str(exc))
@@ -386,7 +410,7 @@ def case_answer_offer(request, rma_number):
     case = _case_for_request(request, rma_number)
     accept = request.POST.get("answer") == "accept"
     try:
-        services.case_answer_offer(case=case, customer_id=_customer_id(request), accept=accept)
+        services.case_answer_offer(case=case, customer_id=case.customer_id, accept=accept)
     except services.CaseError as exc:
         messages.error(request, str(exc))
     else:
@@ -439,7 +463,7 @@ def case_document(request, rma_number, kind):
 def case_cancel(request, rma_number):
     case = _case_for_request(request, rma_number)
     try:
-        services.case_cancel(case=case, actor=None, customer_id=_customer_id(request))
+        services.case_cancel(case=case, actor=None, customer_id=case.customer_id)
     except services.CaseError as exc:
         messages.error(request, str(exc))
     else:
@@ -497,26 +521,48 @@ def withdraw(request):
 
 @require_http_methods(["GET", "POST"])
 def withdraw_confirm(request):
-    """Step 2: the statement as it will be sent, and the button that confirms it."""
+    """Step 2: the statement as it will be sent, and the button that confirms it; nothing about the order."""
     data = request.session.get(WITHDRAW_KEY)
     if not data:
         return redirect("portal:withdraw")
-    order = selectors.order_find_for_lookup(number=data["order_number"], email=data["email"])
+    context = {
+        "data": data,
+        "statement": services.withdrawal_statement_text(number=data["order_number"], name=data["name"]),
+    }
     if request.method == "POST":
+        try:
+            services.withdrawal_request(number=data["order_number"], name=data["name"], email=data["email"],
+                                        client=client_address(request), language=request.LANGUAGE_CODE)  # fmt: skip
+        except Throttled as exc:
+            # What was typed stays in the session and on the page, for the next try.
+            return _throttled(request, "rma/portal/withdraw_confirm.html", context, exc)
         request.session.pop(WITHDRAW_KEY, None)
-        if order is not None:
-            try:
-                services.withdrawal_submit(order=order, name=data["name"], email=data["email"],
-                                           language=request.LANGUAGE_CODE)  # fmt: skip
-            except services.CaseInvalid as exc:
-                messages.error(request, str(exc))
-                return redirect("portal:withdraw")
-        # The same answer whether or not the details matched an order: nothing is revealed.
+        # The same answer whether or not the details matched an order: nothing is revealed, nothing opened.
         return render(request, "rma/portal/withdraw_done.html", {"email": data["email"]})
-    statement = (
-        services.withdrawal_statement_text(order=order, name=data["name"])
-        if order is not None
-        else _("I, %(name)s, hereby withdraw from my contract for the goods of order %(number)s.")
-        % {"name": data["name"], "number": data["order_number"]}
-    )
-    return render(request, "rma/portal/withdraw_confirm.html", {"data": data, "statement": statement})
+    return render(request, "rma/portal/withdraw_confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw_items(request, token):
+    """Step 3, from the link in the acknowledgement only: choose the items and open the return."""
+    statement_id = tokens.withdrawal_link_read(token)
+    statement = selectors.withdrawal_statement_get(statement_id=statement_id) if statement_id else None
+    if statement is None:
+        messages.error(request, _("This link is invalid or has expired. Enter your order details to continue."))
+        return redirect("portal:lookup")
+    if statement.case_id is not None:
+        _grant_case(request, rma_number=statement.case.rma_number, customer_id=statement.case.customer_id)
+        return redirect("portal:case_detail", rma_number=statement.case.rma_number)
+    choices = services.withdrawal_choices(statement=statement)
+    form = WithdrawalItemsForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.withdrawal_case_open(statement=statement, quantities=form.cleaned_data["quantities"])
+        except services.CaseInvalid as exc:
+            form.add_error(None, str(exc))
+        else:
+            _grant_case(request, rma_number=case.rma_number, customer_id=case.customer_id)
+            messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
+            return redirect("portal:case_detail", rma_number=case.rma_number)
+    return render(request, "rma/portal/withdraw_items.html",
+                  {"statement": statement, "form": form, "choices": choices})  # fmt: skip

@@ -60,7 +60,15 @@ from rma.cases.services.payments import (
 )
 from rma.cases.services.quote import Quote, methods_offered, quote_build, quote_for_case
 from rma.cases.services.sla import case_expire, sla_sweep
-from rma.cases.services.withdrawal import withdrawal_applies, withdrawal_statement_text, withdrawal_submit
+from rma.cases.services.withdrawal import (
+    WithdrawalChoice,
+    withdrawal_applies,
+    withdrawal_case_open,
+    withdrawal_choices,
+    withdrawal_request,
+    withdrawal_statement_text,
+    withdrawal_submit,
+)
 
 __all__ = [
     "case_label_issued",
@@ -125,7 +133,11 @@ __all__ = [
     "sla_sweep",
     "case_expire",
     "survey_submit",
+    "WithdrawalChoice",
     "withdrawal_applies",
+    "withdrawal_case_open",
+    "withdrawal_choices",
+    "withdrawal_request",
     "withdrawal_statement_text",
     "withdrawal_submit",
     "store_credit_balance",

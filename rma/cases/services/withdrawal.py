@@ -1,9 +1,13 @@
 """The EU withdrawal function (Directive 2011/83/EU Art. 11a, in force since 19 June 2026).
 
-A customer withdraws with their name, the order and their email; after a confirmation step the shop
-records the statement, opens a return for what the statutory right covers, and acknowledges receipt on
-a durable medium: an email with a PDF giving the statement's content and the date and time it was made.
+A customer withdraws with their name, the order number and their email, no account and no code. The
+page then tells nothing about the order: if the details match an order delivered in the EU, the shop
+records the statement and acknowledges it on a durable medium, an email to the order's address on file
+with a PDF giving the statement's content and the date and time it was made. Only the signed link in
+that email shows the order's items, for the customer to choose what goes back, and opens the return.
 """
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -11,44 +15,106 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from policies.law import EU_MEMBER_STATES
-from rma.cases import events
-from rma.cases.models import WithdrawalStatement
+from rma.access import throttles
+from rma.cases import events, selectors
+from rma.cases.models import ReturnCase, WithdrawalStatement
 from rma.cases.services import cases
 from rma.cases.services.errors import CaseInvalid
-from rma.orders.models import Order
+from rma.orders.models import Order, OrderLine
 
-STATEMENT = gettext_lazy("I, %(name)s, hereby withdraw from my contract for the goods of order %(number)s: %(items)s.")
+STATEMENT = gettext_lazy("I, %(name)s, hereby withdraw from my contract for the goods of order %(number)s.")
 
 
 def withdrawal_applies(order: Order) -> bool:
     return order.customer.country.upper() in EU_MEMBER_STATES
 
 
-def withdrawal_statement_text(*, order: Order, name: str) -> str:
-    items = ", ".join(f"{line.name} × {line.quantity}" for line in order.lines.all())
-    return str(STATEMENT) % {"name": name.strip(), "number": order.number, "items": items}
+def withdrawal_statement_text(*, number: str, name: str) -> str:
+    """The statement as the customer confirms it: it names the order as typed, never what the order holds."""
+    return str(STATEMENT) % {"name": name.strip(), "number": number.strip()}
+
+
+def withdrawal_request(*, number: str, name: str, email: str, client: str | None, language: str) -> None:
+    """The portal's withdrawal function: record and acknowledge the statement if the details match.
+
+    Returns nothing and raises only ``Throttled`` (counted per client, number and email, whatever they
+    match), so that the answer is the same for an existing order, a missing one and one outside the EU.
+    """
+    throttles.throttle_take(
+        action="withdrawal",
+        subjects={
+            "client": client,
+            "order": throttles.subject_normal(number),
+            "email": throttles.subject_normal(email),
+        },
+    )
+    order = selectors.order_find_for_lookup(number=number, email=email)
+    if order is not None and withdrawal_applies(order):
+        withdrawal_submit(order=order, name=name, email=email, language=language)
 
 
 def withdrawal_submit(*, order: Order, name: str, email: str, language: str) -> WithdrawalStatement:
-    """Record the confirmed statement, open a return for the items it covers, and acknowledge it."""
+    """Record the confirmed statement and acknowledge it by email to the order's address; no return yet."""
     if not withdrawal_applies(order):
         raise CaseInvalid(_("The withdrawal function is for orders delivered in the European Union."))
     with translation.override(language):
-        content = withdrawal_statement_text(order=order, name=name)
+        content = withdrawal_statement_text(number=order.number, name=name)
     with transaction.atomic():
         statement = WithdrawalStatement.objects.create(
             order=order, name=name.strip(), email=email.strip().lower(), language=language, content=content,
             submitted_at=timezone.now(),
         )  # fmt: skip
-        requests = []
-        for line in order.lines.all():
-            quantity = cases.returnable_quantity(line)
-            if quantity and cases.item_decision(order_line=line, reason="change_of_mind",
-                                                country=order.customer.country)[1].eligible:  # fmt: skip
-                requests.append(cases.ItemRequest(order_line=line, quantity=quantity, reason="change_of_mind"))
-        if requests:
-            statement.case = cases.case_open(customer=order.customer, items=requests, language=language)
-            statement.save(update_fields=["case"])
         # The statement is the acknowledgement's outbox row: rma.messaging sends it after the commit.
         events.publish(events.WithdrawalSubmitted(statement=statement))
     return statement
+
+
+@dataclass(frozen=True)
+class WithdrawalChoice:
+    """An order line the statutory withdrawal can still send back, and how many of it."""
+
+    line: OrderLine
+    quantity: int
+
+
+def withdrawal_choices(*, statement: WithdrawalStatement) -> list[WithdrawalChoice]:
+    """What the linked page offers: the lines not yet in a return that the statutory right covers."""
+    order = statement.order
+    choices = []
+    for line in order.lines.all():
+        quantity = cases.returnable_quantity(line)
+        if quantity and cases.item_decision(order_line=line, reason="change_of_mind",
+                                            country=order.customer.country)[1].eligible:  # fmt: skip
+            choices.append(WithdrawalChoice(line=line, quantity=quantity))
+    return choices
+
+
+def withdrawal_case_open(*, statement: WithdrawalStatement, quantities: dict[int, int] | None = None) -> ReturnCase:
+    """Open the return for what was chosen on the linked page: order line id -> how many (everything the
+    withdrawal covers when ``quantities`` is None).
+
+    Once per statement: a second call (a second click, the link opened again) returns the case opened first.
+    """
+    with transaction.atomic():
+        statement = (
+            WithdrawalStatement.objects.select_for_update().select_related("order__customer").get(pk=statement.pk)
+        )
+        if statement.case_id is not None:
+            return statement.case
+        choices = {choice.line.pk: choice for choice in withdrawal_choices(statement=statement)}
+        wanted = quantities if quantities is not None else {pk: c.quantity for pk, c in choices.items()}
+        requests = []
+        for line_id, quantity in wanted.items():
+            if not quantity:
+                continue
+            choice = choices.get(line_id)
+            if choice is None or quantity > choice.quantity:
+                # The page was open while another return took the items, or the request was edited.
+                raise CaseInvalid(_("Some of the chosen items can no longer be sent back. Please choose again."))
+            requests.append(cases.ItemRequest(order_line=choice.line, quantity=quantity, reason="change_of_mind"))
+        if not requests:
+            raise CaseInvalid(_("Choose at least one item to send back."))
+        statement.case = cases.case_open(customer=statement.order.customer, items=requests,
+                                         language=statement.language)  # fmt: skip
+        statement.save(update_fields=["case"])
+    return statement.case

@@ -200,4 +200,4 @@ def test_the_eu_withdrawal_works_when_the_policy_offers_no_prepaid_label(policy)
     policy.save()
     order, _line = late_order(days_ago=3)
     statement = services.withdrawal_submit(order=order, name="Giulia", email=order.customer.email, language="it")
-    assert statement.case.return_method == "drop_off_qr"
+    assert services.withdrawal_case_open(statement=statement).return_method == "drop_off_qr"

@@ -25,6 +25,12 @@ def sent_code(email: str) -> str:
     return re.search(r"^\s+(\d{6})$", body, flags=re.M).group(1)
 
 
+def limit(settings, action, **per_hour):
+    """Set one throttle's limits for a test: ``limit(settings, "withdrawal", client=2, order=50)``."""
+    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES,
+                                 action: {subject: [n, 3600] for subject, n in per_hour.items()}}  # fmt: skip
+
+
 def lookup(client, order, email=None, lang="en"):
     """Order number and email, then the code from the email: the customer is signed in."""
     response = client.post(f"/{lang}/", {"order_number": order.number, "email": email or order.customer.email})
@@ -204,11 +210,12 @@ def test_a_used_code_and_a_reused_link_are_refused_with_a_way_to_start_again(cli
 
 
 def test_codes_are_rate_limited_per_email_and_order(client, order, settings):
-    settings.LOOKUP_RATE_LIMITS = {"per_email": 2, "per_order": 2, "per_ip": 100}
+    limit(settings, "code_request", client=100, order=2, email=2)
     for _ in range(2):
         assert client.post("/en/", {"order_number": order.number, "email": order.customer.email}).status_code == 302
     third = client.post("/en/", {"order_number": order.number, "email": order.customer.email})
-    assert third.status_code == 200 and "Too many codes" in third.content.decode()
+    assert third.status_code == 429 and "Too many attempts" in third.content.decode()
+    assert int(third["Retry-After"]) > 3500
 
 
 def test_too_many_wrong_codes_burn_the_code(client, order):
@@ -257,14 +264,23 @@ def test_eu_withdrawal_function_with_confirmation_and_a_durable_acknowledgement(
     assert not WithdrawalStatement.objects.exists()  # nothing happens before the confirmation
     done = client.post("/en/withdraw/confirm/")
     assert done.status_code == 200
+    assert "Wool jacket" not in done.content.decode()
     statement = WithdrawalStatement.objects.get()
-    assert statement.acknowledged_at and statement.case is not None
-    assert statement.case.items.get().order_line.name == "Wool jacket"  # the mug is excepted (personalised)
+    assert statement.acknowledged_at and statement.case is None  # nothing opened before the emailed link
+    assert not ReturnCase.objects.exists()
     ack = next(m for m in mail.outbox if "Acknowledgement of your withdrawal" in m.subject)
     assert ack.to == [order.customer.email]
     name, pdf, mimetype = ack.attachments[0]
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Maria Rossi" in text and order.number in text and "2026" in text
+    link = re.search(r"(/en/withdraw/items/[^/\s]+/)", ack.body).group(1)
+    choose = client.get(link).content.decode()
+    assert "Wool jacket" in choose and "Engraved mug" not in choose  # the mug is excepted (personalised)
+    opened = client.post(link, {f"qty_{order.lines.get(name='Wool jacket').pk}": "2"})
+    statement.refresh_from_db()
+    assert statement.case.items.get().order_line.name == "Wool jacket"
+    assert opened["Location"] == f"/en/cases/{statement.case.rma_number}/"
+    assert client.get(opened["Location"]).status_code == 200
 
 
 def test_withdrawal_with_unknown_details_reveals_nothing(client, order):

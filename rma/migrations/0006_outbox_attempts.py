@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rma', '0004_withdrawal_acknowledgement_lease'),
+        ('rma', '0005_sec_access_throttles'),
     ]
 
     operations = [
