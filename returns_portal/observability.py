@@ -3,8 +3,9 @@
 - ``RequestIdMiddleware`` takes the proxy's ``X-Request-ID`` (or makes one), answers with it, and keeps it
   with the case number of the URL, if any, for the log lines of that request; Celery tasks log their task id.
 - ``LogContextFilter`` puts both on every record, so the JSON formatter of production logs writes them.
-- ``OutboxCollector`` reports the outbox backlog per kind (rows pending, the oldest one's age, rows parked) and
-  the refunds pending per currency, read from the database when Prometheus scrapes ``/metrics``.
+- ``OutboxCollector`` reports the outbox backlog per kind (rows pending, the oldest one's age, rows parked) and,
+  for money kinds (refunds, exchange charges), the amounts waiting or parked per currency, read from the
+  database when Prometheus scrapes ``/metrics``.
 - Task failures and retries are counted from Celery's signals (``returns_portal_task_failures_total``).
 - ``sentry_init`` turns on Sentry when ``SENTRY_DSN`` is set.
 See docs/reliability.md ("Observability").
@@ -97,10 +98,7 @@ class OutboxCollector(Collector):
         return []  # no database work when registered; collected only on scrape
 
     def collect(self):
-        from django.db.models import Count, Sum
-
         from returns_portal import outbox
-        from rma.cases.models import Refund
 
         pending = GaugeMetricFamily("returns_portal_outbox_pending", "Outbox rows still to be done", labels=["kind"])
         oldest = GaugeMetricFamily(
@@ -114,17 +112,15 @@ class OutboxCollector(Collector):
             pending.add_metric([row["kind"]], row["pending"])
             oldest.add_metric([row["kind"]], row["oldest_seconds"])
             parked.add_metric([row["kind"]], row["parked"])
-        refunds = GaugeMetricFamily(
-            "returns_portal_refunds_pending", "Refunds not paid yet (pending or parked)", labels=["currency", "status"]
-        )
-        amounts = GaugeMetricFamily(
-            "returns_portal_refunds_pending_amount", "Amount of the refunds not paid yet", labels=["currency", "status"]
-        )
-        unpaid = Refund.objects.exclude(status=Refund.Status.PAID).values("currency", "status")
-        for row in unpaid.annotate(n=Count("id"), total=Sum("amount")).order_by():
-            refunds.add_metric([row["currency"], row["status"]], row["n"])
-            amounts.add_metric([row["currency"], row["status"]], float(row["total"]))
-        yield from (pending, oldest, parked, refunds, amounts)
+        money = GaugeMetricFamily(
+            "returns_portal_outbox_amount", "Money waiting to be paid (pending) or parked, per kind and currency",
+            labels=["kind", "state", "currency"],
+        )  # fmt: skip
+        for kind in outbox.KINDS.values():
+            if kind.amount:
+                for row in outbox.amounts(kind=kind):
+                    money.add_metric([kind.name, row["state"], row["currency"]], float(row["total"]))
+        yield from (pending, oldest, parked, money)
 
 
 _collector = OutboxCollector()

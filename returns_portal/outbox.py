@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import Retry
 from django.db import transaction
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, QuerySet, Sum
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -66,6 +66,7 @@ class Kind:
     since: str  # the field a pending row's age counts from
     parked: Callable[[], QuerySet] | None = None  # rows that stopped retrying: each has case, attempts, last_error
     retry: Callable[..., object] | None = None  # retry(row_id=..., actor=...): queue a parked row again
+    amount: str = ""  # money kinds: the amount field (its currency is in ``currency``), summed by the metrics
 
 
 KINDS: dict[str, Kind] = {}
@@ -89,6 +90,17 @@ def backlog(*, now: datetime.datetime | None = None) -> list[dict]:
                 "parked": kind.parked().count() if kind.parked else 0,
             }
         )
+    return rows
+
+
+def amounts(*, kind: Kind) -> list[dict]:
+    """For a money kind: the amount waiting and the amount parked, per currency."""
+    rows = []
+    for state, rows_of in (("pending", kind.pending), ("parked", kind.parked)):
+        if rows_of is None:
+            continue
+        for row in rows_of().values("currency").annotate(total=Sum(kind.amount), n=Count("pk")).order_by():
+            rows.append({"state": state, "currency": row["currency"], "total": row["total"], "count": row["n"]})
     return rows
 
 

@@ -47,8 +47,10 @@ def test_metrics_report_the_outbox_backlog_refunds_pending_and_request_latency(
     assert _gauge(text, "returns_portal_outbox_oldest_pending_seconds", kind="refund") >= 0
     assert _gauge(text, "returns_portal_outbox_parked", kind="refund") == 0
     assert _gauge(text, "returns_portal_outbox_pending", kind="label") == 0
-    assert _gauge(text, "returns_portal_refunds_pending", currency="EUR", status="pending") == 1
-    assert _gauge(text, "returns_portal_refunds_pending_amount", currency="EUR", status="pending") > 0
+    refund = Refund.objects.get(case=case)
+    assert _gauge(text, "returns_portal_outbox_amount", kind="refund", state="pending", currency="EUR") == float(
+        refund.amount
+    )
     assert "django_http_requests_latency_seconds_by_view_method_bucket" in text
 
 

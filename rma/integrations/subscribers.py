@@ -26,7 +26,7 @@ def on_exchange_charge_due(event: events.ExchangeChargeDue) -> None:
 def register() -> None:
     outbox.kind_register(
         outbox.Kind(
-            name="refund", label=_("Refunds"), since="created_at",
+            name="refund", label=_("Refunds"), since="created_at", amount="amount",
             pending=lambda: Refund.objects.filter(status=Refund.Status.PENDING),
             parked=lambda: Refund.objects.filter(status=Refund.Status.FAILED),
             retry=lambda *, row_id, actor: case_services.refund_retry(refund_id=row_id, actor=actor),
@@ -36,6 +36,7 @@ def register() -> None:
     outbox.kind_register(
         outbox.Kind(
             name="exchange_charge", label=_("Exchange price differences"), since="created_at",
+            amount="price_difference",
             pending=lambda: ExchangeOrder.objects.filter(**unpaid, parked_at__isnull=True),
             parked=lambda: ExchangeOrder.objects.filter(**unpaid, parked_at__isnull=False),
             retry=lambda *, row_id, actor: case_services.exchange_retry(exchange_id=row_id, actor=actor),
