@@ -169,5 +169,4 @@ def sentry_init() -> None:
         dsn=dsn,
         environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
-        send_default_pii=False,  # customers' names, emails and addresses stay here
-    )
+    )  # no personal data is collected by default (data_collection): customers' details stay here

@@ -118,3 +118,22 @@ def test_readyz_names_the_broker_when_it_is_down(client, settings):
         app.conf.broker_url = original
     assert body.json()["database"] == "ok"
     assert body.json()["broker"].startswith("error"), body.json()
+
+
+def test_sentry_is_off_without_a_dsn_and_on_with_one(monkeypatch):
+    import sentry_sdk
+
+    from returns_portal.observability import sentry_init
+
+    monkeypatch.delenv("SENTRY_DSN", raising=False)
+    sentry_init()
+    assert not sentry_sdk.get_client().is_active()
+    monkeypatch.setenv("SENTRY_DSN", "https://public@sentry.example.invalid/1")
+    try:
+        sentry_init()
+        client = sentry_sdk.get_client()
+        assert client.is_active() and client.options["environment"] == "production"
+    finally:
+        sentry_sdk.get_client().close(timeout=0)
+        sentry_sdk.get_global_scope().set_client(None)  # back to no client for the rest of the suite
+    assert not sentry_sdk.get_client().is_active()
