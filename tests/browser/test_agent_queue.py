@@ -21,6 +21,23 @@ def log_in(page, base_url, *, username, password="pw-for-tests", labels=("Userna
     page.wait_for_url("**/agent/")
 
 
+def log_in_with_authenticator(page, base_url, *, user, password="pw-for-tests"):
+    """Sign in as staff whose role requires a second factor: an enrolled authenticator, and its code typed in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.security.test_staff_accounts import code_for
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page.goto(f"{base_url}/agent/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/agent/mfa/verify/**")
+    page.get_by_label("Code").fill(code_for(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url("**/agent/")
+
+
 def rows(page) -> list[str]:
     return page.locator("table.queue tbody a").all_inner_texts()
 

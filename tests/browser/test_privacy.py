@@ -10,20 +10,20 @@ from rma.cases.models import CaseStatus, ReturnCase
 from rma.privacy.models import DataExport, Erasure
 from rma.privacy.services import erased_email
 from tests.browser.test_accessibility import violations
-from tests.browser.test_agent_queue import log_in
+from tests.browser.test_agent_queue import log_in_with_authenticator
 from tests.rma.factories import OrderFactory, OrderLineFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_supervisor_exports_then_erases_a_customer_by_clicking_through(live_server, new_page, eu_policy):
-    UserFactory(username="sam", first_name="Sam", role=roles.SUPERVISOR)
+    sam = UserFactory(username="sam", first_name="Sam", role=roles.SUPERVISOR)
     order = OrderFactory(customer__email="dana@example.com", customer__name="Dana Roth")
     line = OrderLineFactory(order=order, name="Jacket", quantity=1)
     case = services.case_open(customer=order.customer, items=[services.ItemRequest(line, 1, "too_small")],
                               language="en")  # fmt: skip
     page = new_page()
-    log_in(page, live_server.url, username="sam")
+    log_in_with_authenticator(page, live_server.url, user=sam)  # supervisors sign in with a second factor
     page.get_by_role("link", name="Privacy").click()
     page.get_by_label("Email, order number, RMA number or name").fill("dana@example.com")
     page.get_by_role("button", name="Search").click()
