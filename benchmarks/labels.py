@@ -116,6 +116,7 @@ def single_process(runs: int) -> dict:
         "label_4x6": lambda: documents.render_label(typical, fmt="4x6"),
         "label_chinese": lambda: documents.render_label(chinese),
         "label_arabic": lambda: documents.render_label(arabic),
+        "packing_slip": lambda: documents.render_packing_slip(typical),
     }
     for render in cases.values():  # warm-up: fonts, cmaps, templates, stylesheets, Pillow plugins
         for _ in range(10):
@@ -136,6 +137,8 @@ def single_process(runs: int) -> dict:
         },
         "label_ratio_to_bare_default_fetcher": round(medians["label"] / medians["bare"], 3),
         "render_rate_per_s": round(1000 / medians["label"], 2),
+        # What one label task renders for a domestic return: the A6 label, the 4x6 label, the packing slip.
+        "task_documents_ms": round(medians["label"] + medians["label_4x6"] + medians["packing_slip"], 2),
     }
 
 
@@ -347,6 +350,8 @@ def main() -> None:
         redis.Redis.from_url(REDIS_URL).flushdb()
         shutil.rmtree(MEDIA, ignore_errors=True)
     worker["ratio_to_single_process_render_rate"] = round(worker["labels_per_s"] / single["render_rate_per_s"], 3)
+    # How well the two worker processes scale: labels per second against one process rendering a task's documents.
+    worker["ratio_to_single_process_task_rate"] = round(worker["labels_per_s"] * single["task_documents_ms"] / 1000, 3)
     log(f"    {worker['labels_per_s']} labels/s, {worker['ratio_to_single_process_render_rate']}x the render rate")
     log(f"    worker memory {worker['rss_mb']} MB, growth {worker['rss_growth']}")
 
