@@ -7,7 +7,8 @@ incrementally (timed), and, interleaved through Django's test client (the full m
 logged-in supervisor): a bare view returning a constant page, the dashboard's default view (the last
 three months), a filtered view (one region, one category) and the last twelve months. Reports p95 and
 median latency and requests per second of each, the throughput ratio to the bare view, the SQL queries
-of a page, and the refresh times. Target: every dashboard view's p95 under 300 ms.
+of a page, and the refresh times. Targets (issue #22): every dashboard view's p95 under 75 ms, and the
+incremental refresh after 1,000 changed cases under 2 s.
 
 Run: ``.venv/bin/python benchmarks/analytics.py [--cases 1000000] [--requests 100]``.
 Needs the machine's PostgreSQL (trust auth); creates and drops its database (``--keep`` keeps it,
@@ -29,7 +30,8 @@ import time  # noqa: E402
 from benchmarks._harness import database_name, install_bare_view, log, manage, measure, psql, use_database  # noqa: E402
 
 BENCH_DB = database_name("analytics_bench")
-P95_TARGET_MS = 300.0
+P95_TARGET_MS = 75.0  # issue #22 (it was 300 ms)
+REFRESH_TARGET_S = 2.0  # incremental refresh after CHANGED_CASES changed cases
 CHANGED_CASES = 1000
 SMOKE_HELP = "a tiny scale that runs in seconds (CI); the targets are reported, not met"
 
@@ -127,7 +129,7 @@ def main() -> None:
     bare_rps = figures["bare"]["rps"]
     ratios = {name: round(f["rps"] / bare_rps, 3) for name, f in figures.items() if name != "bare"}
     checked = ("dashboard_default", "dashboard_filtered", "dashboard_12_months")
-    meets = all(figures[name]["p95_ms"] < P95_TARGET_MS for name in checked)
+    meets = all(figures[name]["p95_ms"] < P95_TARGET_MS for name in checked) and incremental_s < REFRESH_TARGET_S
     result = {
         "benchmark": "analytics",
         "cases": ReturnCase.objects.count(),
@@ -146,7 +148,7 @@ def main() -> None:
         "throughput_ratio_to_bare": ratios,
         "queries_per_page": queries,
         "products_csv_ms": csv_ms,
-        "targets": {"p95_ms_below": P95_TARGET_MS},
+        "targets": {"p95_ms_below": P95_TARGET_MS, "incremental_refresh_s_below": REFRESH_TARGET_S},
         "meets_targets": meets,
         "smoke": args.smoke,
         "summary": {
