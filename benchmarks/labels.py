@@ -68,7 +68,7 @@ def median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 2)
 
 
-def single_process(runs: int) -> dict:
+def single_process(runs: int, warmup: int = 10) -> dict:
     from weasyprint import HTML
 
     from rma.logistics import documents
@@ -126,7 +126,7 @@ def single_process(runs: int) -> dict:
         "packing_slip": lambda: documents.render_packing_slip(typical),
     }
     for render in cases.values():  # warm-up: fonts, cmaps, templates, stylesheets, Pillow plugins
-        for _ in range(10):
+        for _ in range(warmup):
             render()
     samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):  # interleaved, so a slow moment of the machine hits every figure alike
@@ -338,7 +338,7 @@ def main() -> None:
 
     django.setup()
     log(f"(a) single process, {args.runs} interleaved runs after warm-up")
-    single = single_process(args.runs)
+    single = single_process(args.runs, warmup=2 if args.smoke else 10)
     for name, value in single["median_ms"].items():
         log(f"    {name:22} {value:8.2f} ms")
     ratios = single["ratios_to_bare_shared_fetcher"]
