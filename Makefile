@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: workflow-graph messages-update help run test setup system-deps browser-deps messages migrate demo lint check pytest lock clean
+.PHONY: bench bench-smoke workflow-graph messages-update help run test setup system-deps browser-deps messages migrate demo lint check pytest lock clean
 
 help:
 	@echo "make run    set up, load demo data and serve on http://127.0.0.1:8000 (SQLite, tasks in-process)"
@@ -66,6 +66,13 @@ check: lint messages
 	DJANGO_SETTINGS_MODULE=returns_portal.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  DJANGO_ALLOWED_HOSTS=returns.example DATABASE_URL=postgres://u:p@db:5432/rp REDIS_URL=redis://redis:6379/0 CACHE_URL=rediscache://redis:6379/1 \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+# Needs PostgreSQL and Redis (benchmarks/README.md); the full set takes about an hour at 1,000,000 cases.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+bench-smoke: $(STAMP)
+	$(BIN)/python scripts/bench.py --smoke
 
 workflow-graph: $(STAMP)
 	$(MANAGE) graph_transitions rma.ReturnCase > docs/workflow.dot

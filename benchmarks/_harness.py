@@ -12,6 +12,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# Engineers sharing a server give their runs a prefix of their own (BENCH_DB_PREFIX=rp_me_).
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "rp_")
+
+
+def database_name(suffix: str) -> str:
+    """The benchmark's own database: ``rp_<suffix>`` unless ``BENCH_DB_PREFIX`` says otherwise."""
+    return f"{DB_PREFIX}{suffix}"
 
 
 def use_database(name: str) -> None:

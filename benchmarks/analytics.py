@@ -7,7 +7,8 @@ incrementally (timed), and, interleaved through Django's test client (the full m
 logged-in supervisor): a bare view returning a constant page, the dashboard's default view (the last
 three months), a filtered view (one region, one category) and the last twelve months. Reports p95 and
 median latency and requests per second of each, the throughput ratio to the bare view, the SQL queries
-of a page, and the refresh times. Target: every dashboard view's p95 under 300 ms.
+of a page, and the refresh times. Targets (issue #22): every dashboard view's p95 under 75 ms, and the
+incremental refresh after 1,000 changed cases under 2 s.
 
 Run: ``.venv/bin/python benchmarks/analytics.py [--cases 1000000] [--requests 100]``.
 Needs the machine's PostgreSQL (trust auth); creates and drops its database (``--keep`` keeps it,
@@ -26,11 +27,13 @@ import datetime  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
 
-from benchmarks._harness import install_bare_view, log, manage, measure, psql, use_database  # noqa: E402
+from benchmarks._harness import database_name, install_bare_view, log, manage, measure, psql, use_database  # noqa: E402
 
-BENCH_DB = "rp_analytics_bench"
-P95_TARGET_MS = 300.0
+BENCH_DB = database_name("analytics_bench")
+P95_TARGET_MS = 75.0  # issue #22 (it was 300 ms)
+REFRESH_TARGET_S = 2.0  # incremental refresh after CHANGED_CASES changed cases
 CHANGED_CASES = 1000
+SMOKE_HELP = "a tiny scale that runs in seconds (CI); the targets are reported, not met"
 
 use_database(BENCH_DB)
 
@@ -50,12 +53,15 @@ def touch_cases(count: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the existing database (and its summary tables)")
     args = parser.parse_args()
+    if args.smoke:  # CI: does it still run end to end? Figures at this scale say nothing about 1M cases.
+        args.cases, args.requests = 500, 5
 
     started = time.perf_counter()
     if not args.reuse:
@@ -123,7 +129,7 @@ def main() -> None:
     bare_rps = figures["bare"]["rps"]
     ratios = {name: round(f["rps"] / bare_rps, 3) for name, f in figures.items() if name != "bare"}
     checked = ("dashboard_default", "dashboard_filtered", "dashboard_12_months")
-    meets = all(figures[name]["p95_ms"] < P95_TARGET_MS for name in checked)
+    meets = all(figures[name]["p95_ms"] < P95_TARGET_MS for name in checked) and incremental_s < REFRESH_TARGET_S
     result = {
         "benchmark": "analytics",
         "cases": ReturnCase.objects.count(),
@@ -142,8 +148,16 @@ def main() -> None:
         "throughput_ratio_to_bare": ratios,
         "queries_per_page": queries,
         "products_csv_ms": csv_ms,
-        "targets": {"p95_ms_below": P95_TARGET_MS},
+        "targets": {"p95_ms_below": P95_TARGET_MS, "incremental_refresh_s_below": REFRESH_TARGET_S},
         "meets_targets": meets,
+        "smoke": args.smoke,
+        "summary": {
+            "cases": args.cases,
+            "default_p95_ms": figures["dashboard_default"]["p95_ms"],
+            "filtered_p95_ms": figures["dashboard_filtered"]["p95_ms"],
+            "12_months_p95_ms": figures["dashboard_12_months"]["p95_ms"],
+            "incremental_refresh_s": incremental_s,
+        },
     }
     connection.close()
     if not args.keep:

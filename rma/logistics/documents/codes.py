@@ -1,6 +1,7 @@
 """Machine-readable codes on documents: Code128 barcodes, QR codes and the signed drop-off reference."""
 
 import base64
+import functools
 import io
 import re
 
@@ -14,6 +15,10 @@ from rma.logistics.documents.errors import DropOffCodeExpired, DropOffCodeInvali
 # Its own salt: a value signed for anything else in the project never passes as a drop-off code.
 DROPOFF_SALT = "rma.documents.dropoff"
 _RMA_PATTERN = re.compile(r"^[A-Z0-9-]{4,16}$")
+# Drawings kept per value, per process: one label task prints the same barcode on three documents and the
+# same QR code on two (A6 and 4x6), and drawing a QR code costs about as much as laying out a page's text.
+# A data URI is a few hundred bytes, so the bound keeps a worker's memory flat however many labels it makes.
+_DRAWINGS_KEPT = 512
 
 
 def svg_data_uri(svg: bytes) -> str:
@@ -33,12 +38,14 @@ def _png_data_uri(rows: list[list[bool]]) -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+@functools.lru_cache(maxsize=_DRAWINGS_KEPT)
 def code128_png_uri(value: str, *, quiet_zone: int = 10) -> str:
     """A Code128 barcode one pixel high; CSS stretches it to the bar height."""
     modules = "0" * quiet_zone + barcode.Code128(value).build()[0] + "0" * quiet_zone
     return _png_data_uri([[module == "1" for module in modules]])
 
 
+@functools.lru_cache(maxsize=_DRAWINGS_KEPT)
 def qr_png_uri(value: str) -> str:
     """A QR code (error correction M, 2-module quiet zone), one pixel per module."""
     return _png_data_uri(

@@ -74,3 +74,12 @@ def test_code128_svg_bars_match_the_modules():
     # Each dark run becomes one rectangle of the path: as many "h" moves as runs of ones.
     runs = [run for run in modules.split("0") if run]
     assert svg.count("v10h-") == len(runs)
+
+
+def test_drawings_are_kept_per_value_and_bounded():
+    codes.qr_png_uri.cache_clear()
+    first = codes.qr_png_uri("R0123456789:kept")
+    assert codes.qr_png_uri("R0123456789:kept") is first
+    assert codes.qr_png_uri("R0123456789:other") != first
+    assert codes.qr_png_uri.cache_info().hits == 1
+    assert codes.qr_png_uri.cache_info().maxsize == codes.code128_png_uri.cache_info().maxsize == 512
