@@ -224,3 +224,59 @@ def test_policy_check_unknown_country_and_bad_date_exit_2(db):
         bad_date = ["--ordered", "2026-02-30", "--delivered", "2026-03-02", "--claimed", "2026-03-10"]
         call_command("policy_check", "--country", "IT", "--category", "apparel", "--reason", "defective", *bad_date)
     assert error.value.returncode == 2
+
+
+def test_policy_check_last_delivered_starts_the_eu_period_from_the_last_item(db):
+    args = ["--country", "IT", "--category", "apparel", "--reason", "change_of_mind", "--law-only", "--json"]
+    dates = ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--last-delivered", "2026-03-10"]
+    last_day = json.loads(run_check(*args, *dates, "--claimed", "2026-03-24"))  # 10 March + 14, a Tuesday
+    assert last_day["eligible"] and last_day["deadline"] == "2026-03-24"
+    assert "withdrawal_from_last_item" in [step["code"] for step in last_day["explanation"]]
+    assert not json.loads(run_check(*args, *dates, "--claimed", "2026-03-25"))["eligible"]
+
+
+def test_policy_check_informed_on_gives_fourteen_days_from_the_late_information(db):
+    args = ["--country", "DE", "--category", "apparel", "--reason", "change_of_mind", "--law-only", "--json"]
+    dates = ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--informed-on", "2026-05-01"]
+    last_day = json.loads(run_check(*args, *dates, "--claimed", "2026-05-15"))
+    assert last_day["eligible"] and last_day["deadline"] == "2026-05-15"
+    assert "withdrawal_informed_late" in [step["code"] for step in last_day["explanation"]]
+    assert not json.loads(run_check(*args, *dates, "--claimed", "2026-05-16"))["eligible"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (["--ordered", "2026-03-05", "--delivered", "2026-03-02", "--claimed", "2026-03-10"], "--delivered"),
+        (["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--claimed", "2026-03-01"], "--claimed"),
+        (
+            ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--claimed", "2026-03-10"]
+            + ["--last-delivered", "2026-03-01"],
+            "--last-delivered",
+        ),
+        (
+            ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--claimed", "2026-03-10"]
+            + ["--informed-on", "2026-03-11"],
+            "--claimed",
+        ),
+    ],
+)
+def test_policy_check_impossible_date_order_is_an_error(db, dates, message):
+    with pytest.raises(CommandError) as error:
+        call_command("policy_check", "--country", "IT", "--category", "apparel", "--reason", "defective", *dates)
+    assert error.value.returncode == 2 and "cannot happen" in str(error.value) and message in str(error.value)
+
+
+@pytest.mark.parametrize("code", ["US-XX", "DE-BY", "XX"])
+def test_policy_check_unknown_subdivision_exits_2_with_the_valid_list(db, code):
+    with pytest.raises(CommandError) as error:
+        call_command("policy_check", "--country", code, "--category", "apparel", "--reason", "defective", *BASE)
+    assert error.value.returncode == 2 and "US-NY" in str(error.value) and "NO" in str(error.value)
+
+
+def test_policy_check_new_york_without_displayed_terms(db):
+    args = ["--country", "US-NY", "--category", "home", "--reason", "change_of_mind", "--law-only", "--json"]
+    dates = ["--ordered", "2026-03-01", "--delivered", "2026-03-05"]
+    assert json.loads(run_check(*args, *dates, "--claimed", "2026-03-31"))["eligible"]  # 30 days from purchase
+    assert not json.loads(run_check(*args, *dates, "--claimed", "2026-04-01"))["eligible"]
+    assert not json.loads(run_check(*args, "--terms-displayed", *dates, "--claimed", "2026-03-10"))["eligible"]
