@@ -139,3 +139,35 @@ def test_eea_state_not_informed_gets_twelve_more_months():
     not_informed = evaluate(claim("NO", D(2027, 3, 16), reason="change_of_mind", informed=False), None, law)
     assert not_informed.eligible and not_informed.deadline == D(2027, 3, 16)
     assert not evaluate(claim("NO", D(2027, 3, 17), reason="change_of_mind", informed=False), None, law).eligible
+
+
+def test_every_step_of_every_jurisdiction_renders_in_english_and_german():
+    from django.utils import translation
+
+    from policies.explain import render_explanation
+    from policies.law import ENCODED
+    from policies.taxonomy import Category, Condition
+
+    for code in (*ENCODED, "US-TX"):
+        law = jurisdiction_for(code)
+        for category in Category.values:
+            for condition in (None, *Condition.values):
+                for reason, claimed in (("change_of_mind", D(2026, 3, 10)), ("defective", D(2029, 3, 3))):
+                    decision = evaluate(
+                        Claim(
+                            country=code,
+                            category=category,
+                            reason=reason,
+                            delivered_on=MARCH_2,
+                            claimed_on=claimed,
+                            condition=condition,
+                            informed=condition != "used",
+                            ordered_on=MARCH_2,
+                            terms_displayed=False,
+                        ),
+                        None,
+                        law,
+                    )
+                    for language in ("en", "de"):
+                        with translation.override(language):
+                            assert all(step["text"] for step in render_explanation(decision.explanation))
