@@ -204,6 +204,32 @@ MESSAGES = {
         "During the first %(months)s months a fault is presumed to have existed at delivery, so you do not have "
         "to prove it."
     ),
+    "page_expected_lifespan": _(
+        "The law sets no fixed period for faults: the shop answers for faults present at delivery for as long as "
+        "goods of the kind can be expected to last."
+    ),
+    "page_long_life": _(
+        "For goods meant to last substantially longer, faults can be claimed for %(months)s months from delivery."
+    ),
+    "page_limitation_from_delivery": _(
+        "A claim about a fault must be brought to court within %(months)s months of delivery."
+    ),
+    "page_limitation_from_discovery": _(
+        "A claim about a fault must be brought to court within %(months)s months of discovering the fault."
+    ),
+    "page_limitation_from_notification": _(
+        "A claim about a fault must be brought to court within %(months)s months of telling the shop about it."
+    ),
+    "page_category_condition_bars": _(
+        "The right of withdrawal does not cover %(categories)s returned %(item_conditions)s."
+    ),
+    "page_informed_exceptions": _(
+        "The right of withdrawal does not cover %(categories)s, provided the shop made this clear before the purchase."
+    ),
+    "page_informed_condition_bars": _(
+        "The right of withdrawal does not cover items that are %(item_conditions)s, provided the shop made this "
+        "clear before the purchase."
+    ),
     "page_guarantee_open": _("The law protects you against faulty goods; an agent reviews every fault claim."),
     "page_short_term_reject": _("You can reject faulty goods for a full refund within %(days)s days of delivery."),
     "page_not_as_advertised": _(

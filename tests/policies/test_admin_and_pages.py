@@ -280,3 +280,31 @@ def test_policy_check_new_york_without_displayed_terms(db):
     assert json.loads(run_check(*args, *dates, "--claimed", "2026-03-31"))["eligible"]  # 30 days from purchase
     assert not json.loads(run_check(*args, *dates, "--claimed", "2026-04-01"))["eligible"]
     assert not json.loads(run_check(*args, "--terms-displayed", *dates, "--claimed", "2026-03-10"))["eligible"]
+
+
+@pytest.fixture
+def wider_eu(eu_policy):
+    from tests.policies.factories import RegionCountryFactory
+
+    for country in ("PT", "NL", "NO"):
+        RegionCountryFactory(region=eu_policy.region, country=country)
+    return eu_policy
+
+
+def test_policy_page_shows_the_customers_country_first_with_its_national_rules(client, wider_eu):
+    page = client.get("/en/policies/eu/?country=pt").content.decode()
+    portugal = page.index("Portugal")
+    assert portugal < page.index("Italy") and "Your country" in page[portugal : portugal + 200]
+    assert "DL 84/2021 Art. 12" in page and "36 months" in page
+    assert "as long as goods of the kind can be expected to last" in page and "BW 7:17, 7:23" in page  # NL
+    assert "60 months" in page and "Forbrukerkjøpsloven § 27 annet ledd" in page  # NO
+    assert "Your country" not in client.get("/en/policies/eu/?country=JP").content.decode()  # not in the region
+
+
+def test_faq_marks_the_customers_country_and_answers_with_its_differences(client, wider_eu):
+    page = client.get("/en/policies/eu/faq/?country=NL").content.decode()
+    faults = page[page.index('id="faq-faults"') :]
+    assert "Your country" in faults
+    assert "Tell the shop about a fault within 2 months of discovering it" in faults
+    assert "within 24 months of telling the shop about it" in faults  # BW 7:23 lid 2
+    assert "within 26 months of delivery" in faults  # Italy, Codice del Consumo Art. 133
