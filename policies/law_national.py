@@ -37,7 +37,7 @@ NATIONAL = {
         "limitation_from": FROM_DISCOVERY,
         "limitation_reference": "Belgian Civil Code Art. 1649quater § 3",
         # § 2 lets the parties agree a notification period of at least two months; none is assumed agreed.
-        "unconfirmed": ("article_numbers", "presumption"),
+        "unconfirmed": ("article_numbers",),
     },
     "BG": {
         "withdrawal_reference": "ZZP (Закон за защита на потребителите)",
@@ -90,7 +90,7 @@ NATIONAL = {
         "presumption_reference": "Kuluttajansuojalaki 5 luku 15 §",
         "notification_months": 2,
         "notification_reference": "Kuluttajansuojalaki 5 luku 16 §",
-        "unconfirmed": ("article_numbers", "presumption"),
+        "unconfirmed": ("article_numbers",),
     },
     "FR": {
         "withdrawal_reference": "Code de la consommation L221-18",
@@ -138,12 +138,12 @@ NATIONAL = {
         "unconfirmed": ("article_numbers",),
     },
     "IE": {
-        "withdrawal_reference": "Consumer Rights Act 2022 (IE) Part 3",
+        "withdrawal_reference": "Consumer Rights Act 2022 (IE)",
         "guarantee_months": 72,
-        "guarantee_reference": "Consumer Rights Act 2022 (IE) Part 2",
-        "presumption_reference": "Consumer Rights Act 2022 (IE) Part 2",
+        "guarantee_reference": "Consumer Rights Act 2022 (IE) s. 21",
+        "presumption_reference": "Consumer Rights Act 2022 (IE) s. 22",
         "short_term_reject_days": 30,
-        "short_term_reject_reference": "Consumer Rights Act 2022 (IE) Part 2",
+        "short_term_reject_reference": "Consumer Rights Act 2022 (IE) s. 24",
         "unconfirmed": ("article_numbers",),
     },
     "IT": {
