@@ -275,6 +275,9 @@ NATIONAL = {
     },
     # EEA states: Directives 2011/83/EU and 2019/771 apply through the EEA Agreement.
     "NO": {
+        # Art. 11a (the online withdrawal function) is not known to apply in the EEA yet; rma offers it to EU
+        # customers only, so the FAQ tells EEA customers to notify the shop instead.
+        "withdrawal_function_reference": "",
         "withdrawal_reference": "Angrerettloven § 20",
         "guarantee_reference": "Forbrukerkjøpsloven § 27",
         "long_life_guarantee_months": 60,
@@ -285,6 +288,7 @@ NATIONAL = {
         "unconfirmed": ("article_numbers", "presumption"),
     },
     "IS": {
+        "withdrawal_function_reference": "",
         "withdrawal_reference": "Lög um neytendasamninga",
         "guarantee_reference": "Lög um neytendakaup Art. 27",
         "long_life_guarantee_months": 60,
@@ -293,6 +297,7 @@ NATIONAL = {
         "unconfirmed": ("article_numbers", "presumption"),
     },
     "LI": {
+        "withdrawal_function_reference": "",
         "withdrawal_reference": "LI KSchG",
         "guarantee_reference": "LI ABGB § 933",
         "presumption_reference": "LI ABGB",

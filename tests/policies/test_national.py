@@ -31,6 +31,8 @@ def test_every_eu_and_eea_state_has_its_own_entry_with_national_citations(code):
     assert not law.withdrawal_reference.startswith("Directive")  # the national transposition is cited
     assert law.guarantee_reference and not law.guarantee_reference.startswith("Directive")
     assert law.fault_period_fixed or law.no_fixed_period_reason
+    # The portal offers the "withdraw from contract here" function (CRD Art. 11a) to EU customers only.
+    assert bool(law.withdrawal_function_reference) == (code not in {"NO", "IS", "LI"})
 
 
 def test_portugal_three_year_guarantee_last_day_and_day_after():
