@@ -248,6 +248,22 @@ _SPECIFIC = {
         guarantee_reference="Uniform Commercial Code § 2-314 (state implied warranty law)",
         unconfirmed=("cost_bearer",),
     ),
+    # Fla. Stat. § 501.142 (1): a shop that gives no refunds and does not say so grants, on request and with
+    # proof of purchase, a refund within 7 days of the purchase for goods unused and in their original carton;
+    # (2): not for food, perishable goods, goods custom made or custom altered. The section speaks of the
+    # point of sale; the favourable reading applies it to an online shop that displays no terms (docs/law.md).
+    "US-FL": Jurisdiction(
+        code="US-FL",
+        withdrawal_days=None,
+        no_terms_withdrawal_days=7,
+        no_terms_start=START_PURCHASE,
+        no_terms_cost_bearer="merchant",
+        no_terms_exceptions=frozenset({Category.PERISHABLE, Category.PERSONALISED}),
+        no_terms_condition_bars=frozenset({Condition.USED, Condition.DAMAGED}),
+        no_terms_reference="Florida Statutes § 501.142",
+        guarantee_reference="Uniform Commercial Code § 2-314 (state implied warranty law)",
+        unconfirmed=("online_sales", "cost_bearer"),
+    ),
     "JP": Jurisdiction(
         code="JP",
         withdrawal_days=None,
@@ -405,7 +421,7 @@ _SPECIFIC = {
 }
 
 # Names of the states with their own baseline (Babel names countries, not states).
-SUBDIVISION_NAMES = {"US-CA": _("California"), "US-NY": _("New York")}
+SUBDIVISION_NAMES = {"US-CA": _("California"), "US-FL": _("Florida"), "US-NY": _("New York")}
 
 # A country with no specific entry: no statutory change-of-mind right is assumed, and faults go to review.
 NO_STATUTE = Jurisdiction(code="", withdrawal_days=None)

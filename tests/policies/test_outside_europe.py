@@ -148,7 +148,16 @@ def test_new_york_used_or_damaged_goods_and_a_posted_policy():
     assert not posted.eligible and "no_statutory_withdrawal" in codes(posted)
 
 
-@pytest.mark.parametrize("state", ["US-TX", "US-WA", "US-FL"])
+@pytest.mark.parametrize("state", ["US-TX", "US-WA", "US-OH"])
 def test_every_other_state_answers_no_statute(state):
     decision = decide(state, ordered_on=MARCH_2, terms_displayed=False)
     assert not decision.eligible and "no_statutory_withdrawal" in codes(decision)
+
+
+def test_florida_without_a_no_refund_notice_seven_days_from_purchase():
+    last = decide("US-FL", ordered_on=MARCH_2, claimed=D(2026, 3, 9), terms_displayed=False)
+    assert last.eligible and last.deadline == D(2026, 3, 9)
+    assert last.explanation[0].reference == "Florida Statutes § 501.142"
+    assert not decide("US-FL", ordered_on=MARCH_2, claimed=D(2026, 3, 10), terms_displayed=False).eligible
+    assert decide("US-FL", category="personalised", ordered_on=MARCH_2, terms_displayed=False).exception
+    assert not decide("US-FL", condition="used", ordered_on=MARCH_2, terms_displayed=False).eligible
