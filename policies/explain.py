@@ -38,6 +38,13 @@ MESSAGES = {
     "not_informed_shop_pays_shipping": _(
         "The shop did not tell you that you would pay for sending the item back, so the shop pays for it."
     ),
+    "statutory_condition_bar_category": _(
+        "The legal right of withdrawal does not cover an item of this kind (%(category)s) returned %(condition)s."
+    ),
+    "exception_not_made_clear": _(
+        "Items of this kind (%(category)s) are excluded from the right of withdrawal only if the shop made that "
+        "clear before the purchase, which it did not, so the right applies."
+    ),
     "sealed_only": _("Items of this kind (%(category)s) can only be returned while still sealed."),
     "diminished_value": _(
         "The shop may deduct from the refund any loss in value caused by handling the item more than was "
@@ -102,6 +109,27 @@ MESSAGES = {
         "Goods with a quality problem can be returned within %(days)s days of receipt, until %(deadline)s."
     ),
     "apparent_defect": _("A visible fault must be reported within %(days)s days of delivery, until %(deadline)s."),
+    "notification_duty": _(
+        "Tell the shop about a fault within %(months)s months of discovering it; the law of your country may "
+        "otherwise not let you rely on it."
+    ),
+    "limitation_from_delivery": _(
+        "A claim about a fault must be brought to court within %(months)s months of delivery, by %(deadline)s."
+    ),
+    "limitation_from_discovery": _(
+        "A claim about a fault must be brought to court within %(months)s months of discovering the fault."
+    ),
+    "limitation_from_notification": _(
+        "A claim about a fault must be brought to court within %(months)s months of telling the shop about it."
+    ),
+    "review_expected_lifespan": _(
+        "The law of your country sets no fixed period for faults: the shop answers for them as long as goods of "
+        "this kind can be expected to last, so an agent reviews your claim."
+    ),
+    "review_long_life": _(
+        "The law of your country gives %(months)s months for goods meant to last substantially longer than two "
+        "years, so an agent checks whether this item is one of them."
+    ),
     "commercial_warranty": _("The shop's own warranty covers faults for %(months)s months, until %(deadline)s."),
     "remedies": _("The law offers these remedies, in this order: %(remedies)s."),
     # Summaries: one sentence for the portal and the agent's case page.
@@ -175,6 +203,32 @@ MESSAGES = {
     "page_presumption": _(
         "During the first %(months)s months a fault is presumed to have existed at delivery, so you do not have "
         "to prove it."
+    ),
+    "page_expected_lifespan": _(
+        "The law sets no fixed period for faults: the shop answers for faults present at delivery for as long as "
+        "goods of the kind can be expected to last."
+    ),
+    "page_long_life": _(
+        "For goods meant to last substantially longer, faults can be claimed for %(months)s months from delivery."
+    ),
+    "page_limitation_from_delivery": _(
+        "A claim about a fault must be brought to court within %(months)s months of delivery."
+    ),
+    "page_limitation_from_discovery": _(
+        "A claim about a fault must be brought to court within %(months)s months of discovering the fault."
+    ),
+    "page_limitation_from_notification": _(
+        "A claim about a fault must be brought to court within %(months)s months of telling the shop about it."
+    ),
+    "page_category_condition_bars": _(
+        "The right of withdrawal does not cover %(categories)s returned %(item_conditions)s."
+    ),
+    "page_informed_exceptions": _(
+        "The right of withdrawal does not cover %(categories)s, provided the shop made this clear before the purchase."
+    ),
+    "page_informed_condition_bars": _(
+        "The right of withdrawal does not cover items that are %(item_conditions)s, provided the shop made this "
+        "clear before the purchase."
     ),
     "page_guarantee_open": _("The law protects you against faulty goods; an agent reviews every fault claim."),
     "page_short_term_reject": _("You can reject faulty goods for a full refund within %(days)s days of delivery."),

@@ -11,12 +11,15 @@ from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
+from .law_national import EEA_STATES, NATIONAL
 from .taxonomy import SONG_BEVERLY_EXCLUDED, Category, Condition, RefundClock, Resolution
 
 EU_MEMBER_STATES = frozenset(
     ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT"]
     + ["LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU"]
 )
+# The EU and the EEA states, each with its own entry over the EU baseline (policies/law_national.py).
+EU_EEA_STATES = EU_MEMBER_STATES | EEA_STATES
 
 # What the withdrawal period counts from.
 START_LAST_ITEM = "possession_of_last_item"  # CRD Art. 9(2)(b)(ii): several goods delivered separately
@@ -62,8 +65,15 @@ class Jurisdiction:
     # Conditions of the returned item that end the right (China: goods must be intact; Korea: used up).
     condition_bars: frozenset = frozenset()
     condition_bars_reference: str = ""
-    # Korea: exceptions only hold if the shop made them clear beforehand (전자상거래법 제17조제2항 단서).
-    exceptions_need_information: bool = False
+    # Exceptions that hold only if the shop made them clear before the purchase or had the consumer confirm
+    # them (Korea 전자상거래법 제17조제2항 단서, China 2017 measures): with ``informed`` False they do not apply.
+    informed_exceptions: frozenset = frozenset()
+    informed_sealed_exceptions: frozenset = frozenset()
+    informed_condition_bars: frozenset = frozenset()
+    informed_exceptions_reference: str = ""
+    # Conditions that end the right for some categories only: ((categories, conditions), ...) (China).
+    category_condition_bars: tuple = ()
+    category_condition_bars_reference: str = ""
     # Who bears the direct cost of sending goods back after a change of mind, if informed.
     withdrawal_cost_bearer: str = "customer"
     not_informed_cost_bearer: str | None = None
@@ -77,7 +87,20 @@ class Jurisdiction:
     refund_reference: str = ""
     # The legal guarantee for non-conforming goods; None where no fixed period runs from delivery.
     guarantee_months: int | None = None
+    guarantee_start: str = "delivery"
     guarantee_excluded: frozenset = frozenset()
+    # Norway, Iceland: a longer period for goods meant to last substantially longer (judged by an agent).
+    long_life_guarantee_months: int | None = None
+    long_life_reference: str = ""
+    # Why the guarantee has no fixed end (Netherlands, Finland: the goods' expected life): agent review.
+    no_fixed_period_reason: str = ""
+    # The time to bring the claim to court, and the event it counts from (law_national.FROM_*).
+    limitation_months: int | None = None
+    limitation_from: str = ""
+    limitation_reference: str = ""
+    # The consumer must tell the seller of a fault within this many months of discovering it.
+    notification_months: int | None = None
+    notification_reference: str = ""
     presumption_months: int | None = None
     guarantee_reference: str = ""
     presumption_reference: str = ""
@@ -154,75 +177,10 @@ def _eu(code: str, **national) -> Jurisdiction:
     return replace(_EU_BASE, code=code, holiday_country=code, **national)
 
 
+# Every EU and EEA state from its own entry in policies/law_national.py.
+_NATIONAL = {code: _eu(code, **values) for code, values in NATIONAL.items()}
+
 _SPECIFIC = {
-    "IT": _eu(
-        "IT",
-        withdrawal_reference="Codice del Consumo Art. 52",
-        not_informed_reference="Codice del Consumo Art. 53",
-        exceptions_reference="Codice del Consumo Art. 59",
-        cost_reference="Codice del Consumo Art. 57",
-        diminished_value_reference="Codice del Consumo Art. 57",
-        refund_reference="Codice del Consumo Art. 56",
-        guarantee_reference="Codice del Consumo Art. 133",
-        presumption_reference="Codice del Consumo Art. 135",
-        remedies_reference="Codice del Consumo Art. 135-bis",
-        withdrawal_form_reference="Codice del Consumo Art. 49, Allegato I",
-    ),
-    "RO": _eu(
-        "RO",
-        withdrawal_reference="OUG 34/2014 Art. 9",
-        not_informed_reference="OUG 34/2014 Art. 10",
-        exceptions_reference="OUG 34/2014 Art. 16",
-        cost_reference="OUG 34/2014 Art. 14",
-        diminished_value_reference="OUG 34/2014 Art. 14",
-        refund_reference="OUG 34/2014 Art. 13",
-        guarantee_reference="OUG 140/2021 Art. 12",
-        presumption_reference="OUG 140/2021 Art. 12",
-        remedies_reference="OUG 140/2021",
-    ),
-    "DE": _eu(
-        "DE",
-        withdrawal_reference="BGB §§ 312g, 355, 356",
-        counting_reference="BGB §§ 187, 188, 193",
-        not_informed_reference="BGB § 356 (3)",
-        exceptions_reference="BGB § 312g (2)",
-        cost_reference="BGB § 357",
-        diminished_value_reference="BGB § 357a",
-        refund_reference="BGB § 357",
-        guarantee_reference="BGB § 438",
-        presumption_reference="BGB § 477",
-        remedies_reference="BGB §§ 437, 439, 440, 441",
-        withdrawal_form_reference="EGBGB Art. 246a § 1 (2), Anlage 2",
-    ),
-    "FR": _eu(
-        "FR",
-        withdrawal_reference="Code de la consommation L221-18",
-        counting_reference="Code de la consommation L221-19",
-        not_informed_reference="Code de la consommation L221-20",
-        exceptions_reference="Code de la consommation L221-28",
-        cost_reference="Code de la consommation L221-23",
-        diminished_value_reference="Code de la consommation L221-23",
-        refund_reference="Code de la consommation L221-24",
-        presumption_months=24,
-        guarantee_reference="Code de la consommation L217-3",
-        presumption_reference="Code de la consommation L217-7",
-        remedies_reference="Code de la consommation L217-8, L217-10",
-        withdrawal_form_reference="Code de la consommation L221-5",
-    ),
-    "ES": _eu(
-        "ES",
-        withdrawal_reference="TRLGDCU Art. 102, 104",
-        not_informed_reference="TRLGDCU Art. 105",
-        exceptions_reference="TRLGDCU Art. 103",
-        cost_reference="TRLGDCU Art. 108",
-        diminished_value_reference="TRLGDCU Art. 108",
-        refund_reference="TRLGDCU Art. 107",
-        guarantee_months=36,
-        presumption_months=24,
-        guarantee_reference="TRLGDCU Art. 120",
-        presumption_reference="TRLGDCU Art. 120",
-        remedies_reference="TRLGDCU Art. 118, 119",
-    ),
     "GB": Jurisdiction(
         code="GB",
         withdrawal_days=14,
@@ -275,6 +233,37 @@ _SPECIFIC = {
         remedies=(Resolution.REPLACEMENT, Resolution.REPAIR, Resolution.REFUND),
         remedies_reference="California Civil Code § 1791.1 (d)",
     ),
+    # GBL § 218-a (3): a shop (online retailers included) that does not post its refund policy owes, for up
+    # to thirty days from the purchase, a cash refund or a credit at the buyer's option for goods not used or
+    # damaged. The statute is silent on the cost of sending goods back: the favourable reading puts it on the
+    # shop (docs/law.md).
+    "US-NY": Jurisdiction(
+        code="US-NY",
+        withdrawal_days=None,
+        no_terms_withdrawal_days=30,
+        no_terms_start=START_PURCHASE,
+        no_terms_cost_bearer="merchant",
+        no_terms_condition_bars=frozenset({Condition.USED, Condition.DAMAGED}),
+        no_terms_reference="New York General Business Law § 218-a (3)",
+        guarantee_reference="Uniform Commercial Code § 2-314 (state implied warranty law)",
+        unconfirmed=("cost_bearer",),
+    ),
+    # Fla. Stat. § 501.142 (1): a shop that gives no refunds and does not say so grants, on request and with
+    # proof of purchase, a refund within 7 days of the purchase for goods unused and in their original carton;
+    # (2): not for food, perishable goods, goods custom made or custom altered. The section speaks of the
+    # point of sale; the favourable reading applies it to an online shop that displays no terms (docs/law.md).
+    "US-FL": Jurisdiction(
+        code="US-FL",
+        withdrawal_days=None,
+        no_terms_withdrawal_days=7,
+        no_terms_start=START_PURCHASE,
+        no_terms_cost_bearer="merchant",
+        no_terms_exceptions=frozenset({Category.PERISHABLE, Category.PERSONALISED}),
+        no_terms_condition_bars=frozenset({Condition.USED, Condition.DAMAGED}),
+        no_terms_reference="Florida Statutes § 501.142",
+        guarantee_reference="Uniform Commercial Code § 2-314 (state implied warranty law)",
+        unconfirmed=("online_sales", "cost_bearer"),
+    ),
     "JP": Jurisdiction(
         code="JP",
         withdrawal_days=None,
@@ -293,15 +282,29 @@ _SPECIFIC = {
         withdrawal_reference="消费者权益保护法 第25条",
         withdrawal_start=START_RECEIPT,
         start_day_counted=False,
-        counting_reference="网络购买商品七日无理由退货暂行办法 第6条",
+        counting_reference="消费者权益保护法 第25条",
+        # Art. 25 and the 2017 measures Art. 6: made to order, fresh and perishable, digital goods downloaded
+        # or unsealed by the consumer, newspapers and periodicals delivered.
         exceptions=frozenset(
             {Category.PERSONALISED, Category.PERISHABLE, Category.DIGITAL_DOWNLOAD, Category.NEWSPAPER}
         ),
         sealed_exceptions=frozenset({Category.SEALED_MEDIA}),
-        exceptions_reference="消费者权益保护法 第25条",
-        # Art. 25: goods returned must be intact ("消费者退货的商品应当完好").
+        exceptions_reference="消费者权益保护法 第25条; 网络购买商品七日无理由退货暂行办法 第6条",
+        # Measures Art. 7: goods whose unsealing affects health or quality are excepted only if the consumer
+        # confirmed it at purchase; without that confirmation the seller may not refuse (the favourable reading
+        # puts sealed hygiene goods here).
+        informed_sealed_exceptions=frozenset({Category.HYGIENE_SEALED}),
+        informed_exceptions_reference="网络购买商品七日无理由退货暂行办法 第7条",
+        # Art. 25: goods returned must be intact ("消费者退货的商品应当完好"); measures Art. 8-9: used beyond
+        # checking them, or damaged, is not intact.
         condition_bars=frozenset({Condition.USED, Condition.DAMAGED}),
-        condition_bars_reference="消费者权益保护法 第25条",
+        condition_bars_reference="消费者权益保护法 第25条; 网络购买商品七日无理由退货暂行办法 第8条",
+        # Measures Art. 9 by category: food and cosmetics are not intact once their necessary one-time seal is
+        # broken (only the seal: an opened outer box is not enough).
+        category_condition_bars=(
+            (frozenset({Category.COSMETICS, Category.PERISHABLE}), frozenset({Condition.UNSEALED})),
+        ),
+        category_condition_bars_reference="网络购买商品七日无理由退货暂行办法 第9条",
         withdrawal_cost_bearer="customer",
         cost_reference="消费者权益保护法 第25条",
         refund_due_days=7,
@@ -312,6 +315,7 @@ _SPECIFIC = {
         fault_return_reference="消费者权益保护法 第24条",
         remedies=(Resolution.REFUND, Resolution.REPLACEMENT, Resolution.REPAIR),
         remedies_reference="消费者权益保护法 第24条",
+        unconfirmed=("article_numbers", "hygiene_confirmation"),
     ),
     "KR": Jurisdiction(
         code="KR",
@@ -322,12 +326,16 @@ _SPECIFIC = {
         extend_to_working_day=True,
         holiday_country="KR",
         counting_reference="민법 제157조, 제161조",
-        exceptions=frozenset({Category.PERISHABLE}),  # 제17조제2항제3호: value lost with time
-        sealed_exceptions=frozenset({Category.SEALED_MEDIA}),  # 제17조제2항제4호: copyable goods unwrapped
-        exceptions_reference="전자상거래법 제17조제2항",
-        exceptions_need_information=True,
-        condition_bars=frozenset({Condition.USED, Condition.DAMAGED}),  # 제17조제2항제1호, 제2호
-        condition_bars_reference="전자상거래법 제17조제2항",
+        # 제17조제2항제1호: goods lost or damaged through the consumer's fault, whatever the shop said.
+        condition_bars=frozenset({Condition.DAMAGED}),
+        condition_bars_reference="전자상거래법 제17조제2항제1호",
+        # 제2호 to 제6호 hold only if the shop made them clear or offered a trial (제17조제2항 단서, 제6항):
+        # used up (2), value lost with time (3), copyable goods unwrapped (4), digital content once supplied (5),
+        # goods made to the consumer's order with prior notice and written consent (6, 시행령 제21조).
+        informed_exceptions=frozenset({Category.PERISHABLE, Category.DIGITAL_DOWNLOAD, Category.PERSONALISED}),
+        informed_sealed_exceptions=frozenset({Category.SEALED_MEDIA}),
+        informed_condition_bars=frozenset({Condition.USED}),
+        informed_exceptions_reference="전자상거래법 제17조제2항제2호~제6호, 단서",
         withdrawal_cost_bearer="customer",
         cost_reference="전자상거래법 제18조",
         refund_due_days=3,
@@ -363,21 +371,37 @@ _SPECIFIC = {
     "TR": Jurisdiction(
         code="TR",
         withdrawal_days=14,
-        withdrawal_reference="Law 6502 Art. 48",
-        withdrawal_start=START_RECEIPT,
+        withdrawal_reference="Law 6502 Art. 48; Mesafeli Sözleşmeler Yönetmeliği Art. 9",
+        # The favourable reading: several goods delivered separately count from the last one, as in the CRD.
+        withdrawal_start=START_LAST_ITEM,
         start_day_counted=False,
+        extend_to_working_day=True,
+        holiday_country="TR",
+        counting_reference="Mesafeli Sözleşmeler Yönetmeliği Art. 9",
+        # Not told of the right: not bound by 14 days, and the right ends one year after the period would have.
+        not_informed_extension_months=12,
+        not_informed_reference="Mesafeli Sözleşmeler Yönetmeliği Art. 10",
+        # Art. 15: goods made to the consumer's wishes, perishable goods, newspapers and periodicals, digital
+        # content supplied electronically; hygiene goods and books, media and software once their protective
+        # packaging is opened.
+        exceptions=frozenset(
+            {Category.PERSONALISED, Category.PERISHABLE, Category.NEWSPAPER, Category.DIGITAL_DOWNLOAD}
+        ),
+        sealed_exceptions=frozenset({Category.HYGIENE_SEALED, Category.SEALED_MEDIA}),
+        exceptions_reference="Mesafeli Sözleşmeler Yönetmeliği Art. 15",
         withdrawal_cost_bearer="merchant",
+        not_informed_cost_bearer="merchant",
         cost_reference="Law 6502 Art. 48",
         refund_due_days=14,
         refund_due_from=RefundClock.WITHDRAWAL_NOTICE,
-        refund_reference="Law 6502 Art. 48",
+        refund_reference="Law 6502 Art. 48; Mesafeli Sözleşmeler Yönetmeliği Art. 13",
         guarantee_months=24,
         presumption_months=6,
         guarantee_reference="Law 6502 Art. 10-12",
         presumption_reference="Law 6502 Art. 10-12",
         remedies=(Resolution.REFUND, Resolution.PRICE_REDUCTION, Resolution.REPAIR, Resolution.REPLACEMENT),
         remedies_reference="Law 6502 Art. 11",
-        unconfirmed=("counting", "refund_clock", "cost_bearer", "exceptions"),
+        unconfirmed=("article_numbers", "counting", "last_item", "refund_clock", "cost_bearer"),
     ),
     "AU": Jurisdiction(
         code="AU",
@@ -397,23 +421,23 @@ _SPECIFIC = {
 }
 
 # Names of the states with their own baseline (Babel names countries, not states).
-SUBDIVISION_NAMES = {"US-CA": _("California")}
+SUBDIVISION_NAMES = {"US-CA": _("California"), "US-FL": _("Florida"), "US-NY": _("New York")}
 
 # A country with no specific entry: no statutory change-of-mind right is assumed, and faults go to review.
 NO_STATUTE = Jurisdiction(code="", withdrawal_days=None)
 
 # The countries and states whose baseline is encoded, for validating input and listing in docs.
-ENCODED = tuple(sorted({*_SPECIFIC, *EU_MEMBER_STATES}))
+ENCODED = tuple(sorted({*_SPECIFIC, *_NATIONAL}))
 
 
 @cache
 def jurisdiction_for(country: str) -> Jurisdiction:
-    """The baseline for an ISO country code (US states as ``US-CA``); EU members share the EU baseline."""
+    """The baseline for an ISO country code (US states as ``US-CA``); each EU and EEA state has its own entry."""
     country = (country or "").upper()
+    if country in _NATIONAL:
+        return _NATIONAL[country]
     if country in _SPECIFIC:
         return _SPECIFIC[country]
     if country.startswith("US-"):
         return replace(_SPECIFIC["US"], code=country)
-    if country in EU_MEMBER_STATES:
-        return _eu(country)
     return replace(NO_STATUTE, code=country)

@@ -34,6 +34,16 @@ def law_steps(law: Jurisdiction) -> list[Step]:
                     law.condition_bars_reference,
                 )
             )
+        for categories, conditions in law.category_condition_bars:
+            params = (("categories", _sorted(categories)), ("item_conditions", _sorted(conditions)))
+            steps.append(Step("page_category_condition_bars", params, law.category_condition_bars_reference))
+        informed = law.informed_exceptions | law.informed_sealed_exceptions
+        if informed:
+            params = (("categories", _sorted(informed)),)
+            steps.append(Step("page_informed_exceptions", params, law.informed_exceptions_reference))
+        if law.informed_condition_bars:
+            params = (("item_conditions", _sorted(law.informed_condition_bars)),)
+            steps.append(Step("page_informed_condition_bars", params, law.informed_exceptions_reference))
         code = "page_cost_merchant" if law.withdrawal_cost_bearer == MERCHANT else "page_cost_customer"
         steps.append(Step(code, reference=law.cost_reference))
         if law.diminished_value_reference:
@@ -61,10 +71,22 @@ def law_steps(law: Jurisdiction) -> list[Step]:
         steps.append(Step("page_apparent_defect", (("short", short), ("long", long)), law.guarantee_reference))
     if law.guarantee_months:
         steps.append(Step("page_guarantee", (("months", law.guarantee_months),), law.guarantee_reference))
+        if law.long_life_guarantee_months:
+            params = (("months", law.long_life_guarantee_months),)
+            steps.append(Step("page_long_life", params, law.long_life_reference))
+        if law.presumption_months:
+            steps.append(Step("page_presumption", (("months", law.presumption_months),), law.presumption_reference))
+    elif law.no_fixed_period_reason:
+        steps.append(Step(f"page_{law.no_fixed_period_reason}", reference=law.guarantee_reference))
         if law.presumption_months:
             steps.append(Step("page_presumption", (("months", law.presumption_months),), law.presumption_reference))
     else:
         steps.append(Step("page_guarantee_open", reference=law.guarantee_reference))
+    if law.notification_months:
+        steps.append(Step("notification_duty", (("months", law.notification_months),), law.notification_reference))
+    if law.limitation_months:
+        params = (("months", law.limitation_months),)
+        steps.append(Step(f"page_limitation_from_{law.limitation_from}", params, law.limitation_reference))
     if law.remedies:
         steps.append(Step("remedies", (("remedies", tuple(law.remedies)),), law.remedies_reference))
     return steps
@@ -156,10 +178,23 @@ FAQ_TOPICS = {
         FAQ_NO_TERMS_FROM_PURCHASE,
     },
     "exceptions": frozenset(
-        {"page_policy_excluded", "merchant_no_change_of_mind", "page_exceptions", "page_sealed_exceptions"}
+        {
+            "page_policy_excluded",
+            "merchant_no_change_of_mind",
+            "page_exceptions",
+            "page_sealed_exceptions",
+            "page_informed_exceptions",
+        }
     ),
     "condition": frozenset(
-        {"merchant_conditions", "page_condition_bars", "page_sealed_exceptions", "diminished_value"}
+        {
+            "merchant_conditions",
+            "page_condition_bars",
+            "page_sealed_exceptions",
+            "diminished_value",
+            "page_category_condition_bars",
+            "page_informed_condition_bars",
+        }
     ),
     "shipping": frozenset(
         {
@@ -187,6 +222,12 @@ FAQ_TOPICS = {
             "page_guarantee",
             "page_presumption",
             "page_guarantee_open",
+            "page_expected_lifespan",
+            "page_long_life",
+            "notification_duty",
+            "page_limitation_from_delivery",
+            "page_limitation_from_discovery",
+            "page_limitation_from_notification",
             "remedies",
         }
     ),

@@ -38,6 +38,9 @@ class PolicyPage:
     shop_name: str
     shop_address: str
     shop_email: str
+    # The customer's country when the link says it (``?country=PT``) and the region covers it: its law
+    # comes first and is marked, so the customer sees what differs for them.
+    customer_country: str = ""
 
     @property
     def withdrawal_form_required(self) -> bool:
@@ -66,16 +69,19 @@ def _law_key(law: Jurisdiction):
     return tuple(v for k, v in sorted(law.__dict__.items()) if k not in ("code", "holiday_country"))
 
 
-def policy_page_context(*, region: Region, policy: ReturnPolicy | None) -> PolicyPage:
+def policy_page_context(*, region: Region, policy: ReturnPolicy | None, country: str = "") -> PolicyPage:
     groups: dict[tuple, LawGroup] = {}
-    for country in selectors.region_countries(region=region):
-        law = jurisdiction_for(country)
-        groups.setdefault(_law_key(law), LawGroup(jurisdiction=law)).countries.append(country)
+    for code in selectors.region_countries(region=region):
+        law = jurisdiction_for(code)
+        groups.setdefault(_law_key(law), LawGroup(jurisdiction=law)).countries.append(code)
+    country = (country or "").upper()
+    law_groups = sorted(groups.values(), key=lambda group: country not in group.countries)
     return PolicyPage(
         region=region,
         policy=policy,
         snapshot=selectors.policy_snapshot(policy),
-        law_groups=list(groups.values()),
+        law_groups=law_groups,
+        customer_country=country if any(country in group.countries for group in law_groups) else "",
         introductions={t.language: t.introduction for t in policy.texts.all()} if policy else {},
         shop_name=settings.SHOP_NAME,
         shop_address=getattr(settings, "SHOP_ADDRESS", ""),
@@ -100,7 +106,7 @@ def _region_or_404(code: str) -> Region:
 def policy_public(request, region):
     region_row = _region_or_404(region)
     policy = selectors.policy_published_for_region(region=region_row)
-    page = policy_page_context(region=region_row, policy=policy)
+    page = policy_page_context(region=region_row, policy=policy, country=request.GET.get("country", ""))
     return render(request, "policies/public.html", {"page": page})
 
 
@@ -109,5 +115,5 @@ def policy_faq(request, region):
     """Questions customers ask, answered from the region's published policy and the law of its countries."""
     region_row = _region_or_404(region)
     policy = selectors.policy_published_for_region(region=region_row)
-    page = policy_page_context(region=region_row, policy=policy)
+    page = policy_page_context(region=region_row, policy=policy, country=request.GET.get("country", ""))
     return render(request, "policies/faq.html", {"page": page, "faq": faq_page_context(page=page)})

@@ -87,6 +87,13 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
             presumption_until = add_months(delivered, law.presumption_months)
             code = "presumption" if claim.claimed_on <= presumption_until else "presumption_ended"
             steps.append(Step(code, (("deadline", presumption_until),), law.presumption_reference))
+    if law.notification_months:
+        steps.append(Step("notification_duty", (("months", law.notification_months),), law.notification_reference))
+    if law.limitation_months:
+        params = (("months", law.limitation_months),)
+        if law.limitation_from == "delivery":
+            params += (("deadline", add_months(delivered, law.limitation_months)),)
+        steps.append(Step(f"limitation_from_{law.limitation_from}", params, law.limitation_reference))
     if policy is not None and terms is not None:
         if policy.warranty_months:
             deadline = add_months(delivered, policy.warranty_months)
@@ -124,10 +131,21 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
         if not fixed:
             resolutions += remedies  # the statute's remedies stay open without a fixed end
         auto = _auto_approve(claim, policy, terms, fault=True)
-    elif not fixed:
-        # The statute sets no fixed period from delivery (it runs from discovering the defect, or the
-        # goods are outside the statute's scope): the claim goes to an agent rather than being refused
+    elif not fixed or _long_life_open(claim, law):
+        # The statute sets no fixed period from delivery (it runs from discovering the defect, it lasts as
+        # long as the goods can be expected to, or longer for goods meant to last substantially longer, or
+        # the goods are outside the statute's scope): the claim goes to an agent rather than being refused
         # by a date the engine cannot know.
+        if law.no_fixed_period_reason and not fixed:
+            steps.append(Step(f"review_{law.no_fixed_period_reason}", (), law.guarantee_reference))
+        elif fixed:
+            steps.append(
+                Step(
+                    "review_long_life",
+                    (("months", law.long_life_guarantee_months),),
+                    law.long_life_reference,
+                )
+            )
         basis, deadline, auto, resolutions = LEGAL_GUARANTEE, None, False, remedies
     else:
         deadline = max(o.deadline for o in options)
@@ -189,6 +207,12 @@ def _fault(claim: Claim, policy: PolicySnapshot | None, terms: _Terms | None, la
         policy_version=version,
         rules_applied=applied,
     )
+
+
+def _long_life_open(claim: Claim, law: Jurisdiction) -> bool:
+    """Whether a claim past the fixed guarantee is still inside the longer period for long-lasting goods."""
+    months = law.long_life_guarantee_months
+    return bool(months) and claim.claimed_on <= add_months(claim.delivered_on, months)
 
 
 def _ordered(codes) -> tuple:

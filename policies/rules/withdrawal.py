@@ -29,15 +29,39 @@ def _statutory_withdrawal(claim: Claim, law: Jurisdiction, steps: list) -> tuple
         steps.append(Step("no_statutory_withdrawal", (), law.guarantee_reference or law.no_terms_reference))
         return None, None
 
-    exceptions_hold = not (law.exceptions_need_information and not claim.informed)
-    if exceptions_hold and (
-        claim.category in exceptions or (claim.category in sealed and claim.condition in OPENED_CONDITIONS)
-    ):
-        steps.append(Step("statutory_exception", (("category", claim.category),), exceptions_reference))
-        return None, claim.category
-    if exceptions_hold and claim.condition in bars:
-        steps.append(Step("statutory_condition_bar", (("condition", claim.condition),), bars_reference))
+    category, condition = claim.category, claim.condition
+    opened = condition in OPENED_CONDITIONS
+    if category in exceptions or (opened and category in sealed):
+        steps.append(Step("statutory_exception", (("category", category),), exceptions_reference))
+        return None, category
+    if condition in bars:
+        steps.append(Step("statutory_condition_bar", (("condition", condition),), bars_reference))
         return None, None
+    for categories, conditions in law.category_condition_bars if not no_terms else ():
+        if category in categories and condition in conditions:
+            steps.append(
+                Step(
+                    "statutory_condition_bar_category",
+                    (("condition", condition), ("category", category)),
+                    law.category_condition_bars_reference,
+                )
+            )
+            return None, None
+    if not no_terms and (
+        category in law.informed_exceptions
+        or (opened and category in law.informed_sealed_exceptions)
+        or condition in law.informed_condition_bars
+    ):
+        # These exceptions hold only where the shop made them clear before the purchase.
+        if claim.informed:
+            if condition in law.informed_condition_bars:
+                steps.append(
+                    Step("statutory_condition_bar", (("condition", condition),), law.informed_exceptions_reference)
+                )
+                return None, None
+            steps.append(Step("statutory_exception", (("category", category),), law.informed_exceptions_reference))
+            return None, category
+        steps.append(Step("exception_not_made_clear", (("category", category),), law.informed_exceptions_reference))
 
     start = claim.delivered_on
     if start_rule == START_LAST_ITEM and claim.last_delivered_on and claim.last_delivered_on > start:

@@ -224,3 +224,87 @@ def test_policy_check_unknown_country_and_bad_date_exit_2(db):
         bad_date = ["--ordered", "2026-02-30", "--delivered", "2026-03-02", "--claimed", "2026-03-10"]
         call_command("policy_check", "--country", "IT", "--category", "apparel", "--reason", "defective", *bad_date)
     assert error.value.returncode == 2
+
+
+def test_policy_check_last_delivered_starts_the_eu_period_from_the_last_item(db):
+    args = ["--country", "IT", "--category", "apparel", "--reason", "change_of_mind", "--law-only", "--json"]
+    dates = ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--last-delivered", "2026-03-10"]
+    last_day = json.loads(run_check(*args, *dates, "--claimed", "2026-03-24"))  # 10 March + 14, a Tuesday
+    assert last_day["eligible"] and last_day["deadline"] == "2026-03-24"
+    assert "withdrawal_from_last_item" in [step["code"] for step in last_day["explanation"]]
+    assert not json.loads(run_check(*args, *dates, "--claimed", "2026-03-25"))["eligible"]
+
+
+def test_policy_check_informed_on_gives_fourteen_days_from_the_late_information(db):
+    args = ["--country", "DE", "--category", "apparel", "--reason", "change_of_mind", "--law-only", "--json"]
+    dates = ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--informed-on", "2026-05-01"]
+    last_day = json.loads(run_check(*args, *dates, "--claimed", "2026-05-15"))
+    assert last_day["eligible"] and last_day["deadline"] == "2026-05-15"
+    assert "withdrawal_informed_late" in [step["code"] for step in last_day["explanation"]]
+    assert not json.loads(run_check(*args, *dates, "--claimed", "2026-05-16"))["eligible"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (["--ordered", "2026-03-05", "--delivered", "2026-03-02", "--claimed", "2026-03-10"], "--delivered"),
+        (["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--claimed", "2026-03-01"], "--claimed"),
+        (
+            ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--claimed", "2026-03-10"]
+            + ["--last-delivered", "2026-03-01"],
+            "--last-delivered",
+        ),
+        (
+            ["--ordered", "2026-02-27", "--delivered", "2026-03-02", "--claimed", "2026-03-10"]
+            + ["--informed-on", "2026-03-11"],
+            "--claimed",
+        ),
+    ],
+)
+def test_policy_check_impossible_date_order_is_an_error(db, dates, message):
+    with pytest.raises(CommandError) as error:
+        call_command("policy_check", "--country", "IT", "--category", "apparel", "--reason", "defective", *dates)
+    assert error.value.returncode == 2 and "cannot happen" in str(error.value) and message in str(error.value)
+
+
+@pytest.mark.parametrize("code", ["US-XX", "DE-BY", "XX"])
+def test_policy_check_unknown_subdivision_exits_2_with_the_valid_list(db, code):
+    with pytest.raises(CommandError) as error:
+        call_command("policy_check", "--country", code, "--category", "apparel", "--reason", "defective", *BASE)
+    assert error.value.returncode == 2 and "US-NY" in str(error.value) and "NO" in str(error.value)
+
+
+def test_policy_check_new_york_without_displayed_terms(db):
+    args = ["--country", "US-NY", "--category", "home", "--reason", "change_of_mind", "--law-only", "--json"]
+    dates = ["--ordered", "2026-03-01", "--delivered", "2026-03-05"]
+    assert json.loads(run_check(*args, *dates, "--claimed", "2026-03-31"))["eligible"]  # 30 days from purchase
+    assert not json.loads(run_check(*args, *dates, "--claimed", "2026-04-01"))["eligible"]
+    assert not json.loads(run_check(*args, "--terms-displayed", *dates, "--claimed", "2026-03-10"))["eligible"]
+
+
+@pytest.fixture
+def wider_eu(eu_policy):
+    from tests.policies.factories import RegionCountryFactory
+
+    for country in ("PT", "NL", "NO"):
+        RegionCountryFactory(region=eu_policy.region, country=country)
+    return eu_policy
+
+
+def test_policy_page_shows_the_customers_country_first_with_its_national_rules(client, wider_eu):
+    page = client.get("/en/policies/eu/?country=pt").content.decode()
+    portugal = page.index("Portugal")
+    assert portugal < page.index("Italy") and "Your country" in page[portugal : portugal + 200]
+    assert "DL 84/2021 Art. 12" in page and "36 months" in page
+    assert "as long as goods of the kind can be expected to last" in page and "BW 7:17, 7:23" in page  # NL
+    assert "60 months" in page and "Forbrukerkjøpsloven § 27 annet ledd" in page  # NO
+    assert "Your country" not in client.get("/en/policies/eu/?country=JP").content.decode()  # not in the region
+
+
+def test_faq_marks_the_customers_country_and_answers_with_its_differences(client, wider_eu):
+    page = client.get("/en/policies/eu/faq/?country=NL").content.decode()
+    faults = page[page.index('id="faq-faults"') :]
+    assert "Your country" in faults
+    assert "Tell the shop about a fault within 2 months of discovering it" in faults
+    assert "within 24 months of telling the shop about it" in faults  # BW 7:23 lid 2
+    assert "within 26 months of delivery" in faults  # Italy, Codice del Consumo Art. 133

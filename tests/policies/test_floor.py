@@ -29,13 +29,20 @@ def test_a_generous_policy_has_no_violations():
     assert floor_violations(snapshot(), ["IT", "DE", "GB", "US", "JP"]) == []
 
 
-def test_a_short_window_names_the_national_article_and_merges_countries():
+def test_a_short_window_names_each_states_own_article():
     violations = floor_violations(snapshot(window_days=10), ["IT", "AT", "BE"])
     texts = sorted(render_step(v.step) for v in violations)
-    assert len(texts) == 2  # Austria and Belgium share the Directive; Italy has its own code
+    assert len(texts) == 3  # every EU state cites its own transposition (issue #19)
     assert {v.field for v in violations} == {"window_days"}
-    assert any("Austria and Belgium" in t and "Directive 2011/83/EU Art. 9" in t for t in texts)
+    assert any("Austria" in t and "FAGG § 11" in t for t in texts)
+    assert any("Belgium" in t and "Code de droit économique Art. VI.47" in t for t in texts)
     assert any("Italy" in t and "Codice del Consumo Art. 52" in t and "10" in t and "14" in t for t in texts)
+
+
+def test_countries_citing_the_same_article_are_merged():
+    texts = sorted(render_step(v.step) for v in floor_violations(snapshot(refund_days=30), ["BE", "CZ", "IT"]))
+    assert len(texts) == 2
+    assert any("Belgium and Czechia" in t and "Directive 2011/83/EU Art. 13" in t for t in texts)
 
 
 def test_refusing_change_of_mind_in_the_eu_is_below_the_law_but_not_in_japan():

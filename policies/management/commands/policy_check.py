@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import holidays
 from babel import Locale
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -14,13 +15,15 @@ from policies.selectors import policy_context
 from policies.taxonomy import Category, Condition, Reason
 
 _COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+# The only subdivisions the engine tells apart: US states, districts and territories (state return laws).
+US_SUBDIVISIONS = frozenset(f"US-{code}" for code in holidays.US.subdivisions)
 
 
 def _valid_country(code: str) -> bool:
     country, _, state = code.partition("-")
     if country not in _COUNTRIES:
         return False
-    return not state or (country == "US" and len(state) == 2 and state.isalpha())
+    return not state or code in US_SUBDIVISIONS
 
 
 class Command(BaseCommand):
@@ -33,9 +36,22 @@ class Command(BaseCommand):
         parser.add_argument("--ordered", required=True, help="Order date, YYYY-MM-DD.")
         parser.add_argument("--delivered", required=True, help="Delivery date, YYYY-MM-DD.")
         parser.add_argument("--claimed", required=True, help="Date of the return request, YYYY-MM-DD.")
+        parser.add_argument(
+            "--last-delivered",
+            help="Delivery of the last item of an order delivered in parts, YYYY-MM-DD; the EU withdrawal period "
+            "runs from it (CRD Art. 9(2)(b)(ii)). Default: the item's own delivery.",
+        )
         parser.add_argument("--condition", help="Condition of the item.")
         parser.add_argument(
-            "--not-informed", action="store_true", help="The shop did not give the withdrawal information."
+            "--not-informed",
+            action="store_true",
+            help="The shop did not give the withdrawal information (CRD Art. 10(1): +12 months), or did not make "
+            "an exception clear before the purchase (Korea, China).",
+        )
+        parser.add_argument(
+            "--informed-on",
+            help="The day the shop gave the withdrawal information late, YYYY-MM-DD (implies --not-informed): "
+            "the period ends 14 days after it (CRD Art. 10(2)).",
         )
         parser.add_argument("--terms-displayed", action="store_true", help="The shop displayed its own return terms.")
         parser.add_argument("--law-only", action="store_true", help="Evaluate against the statute alone.")
@@ -53,12 +69,23 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--{name} must be a date as YYYY-MM-DD, not {value!r}.", returncode=2) from None
 
+    def _check_order(self, *dates):
+        """Dates that cannot happen in this order are an input error, not a decision."""
+        given = [(name, day) for name, day in dates if day is not None]
+        for (earlier_name, earlier), (later_name, later) in zip(given, given[1:], strict=False):
+            if later < earlier:
+                raise CommandError(
+                    f"--{later_name} {later} is before --{earlier_name} {earlier}: that order cannot happen.",
+                    returncode=2,
+                )
+
     def handle(self, *args, **options):
         country = options["country"].upper()
         if not _valid_country(country):
             raise CommandError(
-                f"Unknown country code {options['country']!r}. Valid codes: any ISO 3166-1 alpha-2 code "
-                f"(US states as US-XX); with an encoded baseline: {', '.join(ENCODED)}.",
+                f"Unknown country or subdivision code {options['country']!r}. Valid codes: any ISO 3166-1 alpha-2 "
+                f"code; US states as {', '.join(sorted(US_SUBDIVISIONS))}; with an encoded baseline: "
+                f"{', '.join(ENCODED)}.",
                 returncode=2,
             )
         category = self._code("category", options["category"], Category.values)
@@ -69,6 +96,13 @@ class Command(BaseCommand):
         ordered = self._date("ordered", options["ordered"])
         delivered = self._date("delivered", options["delivered"])
         claimed = self._date("claimed", options["claimed"])
+        last_delivered = self._date("last-delivered", options["last_delivered"]) if options["last_delivered"] else None
+        informed_on = self._date("informed-on", options["informed_on"]) if options["informed_on"] else None
+        # A return is claimed after delivery; the last item of a split order may still be on its way; late
+        # information comes after the order and is known on the claim date.
+        self._check_order(("ordered", ordered), ("delivered", delivered), ("claimed", claimed))
+        self._check_order(("delivered", delivered), ("last-delivered", last_delivered))
+        self._check_order(("ordered", ordered), ("informed-on", informed_on), ("claimed", claimed))
 
         claim = Claim(
             country=country,
@@ -78,7 +112,9 @@ class Command(BaseCommand):
             claimed_on=claimed,
             ordered_on=ordered,
             condition=condition,
-            informed=not options["not_informed"],
+            last_delivered_on=last_delivered,
+            informed=not (options["not_informed"] or informed_on),
+            informed_on=informed_on,
             terms_displayed=options["terms_displayed"],
         )
         if options["law_only"]:
