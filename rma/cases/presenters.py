@@ -209,7 +209,10 @@ def _goods_notes(facts: CaseFacts) -> tuple:
     paid = (facts.resolutions & {Resolution.REPAIR, Resolution.REPLACEMENT}) - free
     if free:
         notes.append(
-            _("Repair or replacement under the legal guarantee: free of charge; we send you the item once we have yours.")
+            _(
+                "Repair or replacement under the legal guarantee: free of charge; we send you the item once we "
+                "have yours."
+            )
             if facts.needs_shipment
             else _("Repair or replacement under the legal guarantee: free of charge; we send you the item.")
         )
@@ -225,8 +228,10 @@ def _goods_notes(facts: CaseFacts) -> tuple:
 def present(facts: CaseFacts) -> CasePresentation:
     """The customer's case page for these facts."""
     sentences, block = _next_step(facts)
-    offered = facts.has_label and facts.needs_shipment and (
-        facts.status == S.LABEL_ISSUED or (facts.status == S.ESCALATED and facts.escalated_from == S.LABEL_ISSUED)
+    offered = (
+        facts.has_label
+        and facts.needs_shipment
+        and (facts.status == S.LABEL_ISSUED or (facts.status == S.ESCALATED and facts.escalated_from == S.LABEL_ISSUED))
     )
     extra = ()
     if (

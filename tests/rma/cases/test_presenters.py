@@ -108,8 +108,8 @@ def test_the_received_email_promises_a_refund_only_for_refunds(language):
 def test_drop_off_and_return_centre_emails_say_to_show_the_qr_and_carry_no_label_button(language):
     with translation.override(language):
         for method in (ReturnMethod.DROP_OFF_QR, ReturnMethod.RETURN_CENTER):
-            facts = presenters.CaseFacts(status=S.LABEL_ISSUED, kind=CaseKind.RETURN, method=method,
-                                         needs_shipment=True, resolutions=frozenset({"refund"}), has_label=True)  # fmt: skip
+            facts = presenters.CaseFacts(status=S.LABEL_ISSUED, kind=CaseKind.RETURN, method=method, has_label=True,
+                                         needs_shipment=True, resolutions=frozenset({"refund"}))  # fmt: skip
             body = str(presenters.email_body("label_ready", facts))
             assert "QR" in body and "stick it on the parcel" not in body
             assert not presenters.email_label_link(facts)

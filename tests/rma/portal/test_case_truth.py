@@ -127,6 +127,10 @@ def test_a_free_repair_under_the_legal_guarantee_mentions_no_price_difference(cl
             "Exchange: we send you the new item once we have yours; a price difference is charged or refunded.",
         ):
             assert gettext(sentence) not in html
-        assert gettext(
-            "Repair or replacement under the legal guarantee: free of charge; we send you the item once we have yours."
-        ) in html
+        assert (
+            gettext(
+                "Repair or replacement under the legal guarantee: free of charge; we send you the item once we "
+                "have yours."
+            )
+            in html
+        )
