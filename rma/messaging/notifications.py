@@ -14,12 +14,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from returns_portal import outbox
 from returns_portal.formatting import format_money
 from rma.access.tokens import case_url, unsubscribe_url
-from rma.cases import events
+from rma.cases import events, presenters
 from rma.cases.models import DeductionReason, ReturnCase
 from rma.integrations import ports
 from rma.messaging.models import Notification
@@ -101,6 +102,8 @@ class MessageData:
     params: dict  # raw values: rma, reason, question, carrier, tracking, amount+currency, offer+currency, code, number
     case_url: str
     label_url: str = ""
+    # The body the case's facts call for (rma.cases.presenters.email_body), else the notice's own.
+    body: Promise | str | None = None
 
 
 def render_message(data: MessageData) -> tuple[str, str, str]:
@@ -127,7 +130,7 @@ def render_message(data: MessageData) -> tuple[str, str, str]:
         context = {
             "customer_name": data.customer_name,
             "subject": str(NOTICES[data.event].subject) % params,
-            "body": str(NOTICES[data.event].body) % params,
+            "body": str(data.body or NOTICES[data.event].body) % params,
             "case_url": data.case_url,
             "label_url": data.label_url,
             "shop_name": settings.SHOP_NAME,
@@ -165,6 +168,7 @@ def message_data(notification: Notification) -> MessageData:
         "deductions": extra.get("deductions", []),
     }
     items = tuple((i.order_line.name, i.quantity) for i in case.items.select_related("order_line"))
+    facts = presenters.case_facts(case, has_label=shipment is not None)
     return MessageData(
         event=notification.event,
         language=notification.language,
@@ -172,7 +176,8 @@ def message_data(notification: Notification) -> MessageData:
         items=items,
         params=params,
         case_url=case_url(case),
-        label_url=case_url(case, "portal:case_label") if shipment else "",
+        label_url=case_url(case, "portal:case_label") if presenters.email_label_link(facts) else "",
+        body=presenters.email_body(notification.event, facts),
     )
 
 

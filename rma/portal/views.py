@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,8 @@ from returns_portal.client_address import client_address
 from rma.access import services as access
 from rma.access import tokens
 from rma.access.throttles import Throttled
-from rma.cases import selectors, services
-from rma.cases.models import BEFORE_SHIPPING, CaseStatus
+from rma.cases import presenters, selectors, services
+from rma.cases.models import CaseStatus
 from rma.logistics import documents
 from rma.messaging import services as messaging
 from rma.portal.forms import (
@@ -333,11 +333,14 @@ def _dropoff_qr(case) -> str:
 
 
 def _render_case(request, case, *, info_form=None, survey_form=None, message_form=None, status=200):
+    presentation = presenters.present(presenters.case_facts(case, has_label=hasattr(case, "shipment")))
     return render(
         request,
         "rma/portal/case_detail.html",
         {
             "case": case,
+            # Every sentence about labels, parcels, money and timing, and what is offered (rma.cases.presenters).
+            "presentation": presentation,
             "items": case.items.all(),
             "events": case.events.all(),
             "shipment": getattr(case, "shipment", None),
@@ -347,7 +350,7 @@ def _render_case(request, case, *, info_form=None, survey_form=None, message_for
             "dropoff_qr": _dropoff_qr(case),
             "quote": services.quote_for_case(case),
             "return_center": policy_selectors.return_center_for_country(country=case.country),
-            "can_cancel": case.status in BEFORE_SHIPPING,
+            "can_cancel": presentation.can_cancel,
             "info_form": info_form or (ProvideInfoForm() if case.status == CaseStatus.NEEDS_INFO else None),
             "thread": [m for m in case.messages.all() if not m.internal],
             "message_form": message_form or CustomerMessageForm(),
@@ -440,6 +443,10 @@ def case_document(request, rma_number, kind):
     """One of the case's shipping documents, for its customer only."""
     case = _case_for_request(request, rma_number)
     shipment = getattr(case, "shipment", None)
+    if presenters.documents_gone(presenters.case_facts(case, has_label=shipment is not None)):
+        # The return is over: a label or QR that still worked would invite a parcel nobody expects.
+        return HttpResponse(_("This return is closed: its label and documents are no longer valid."), status=410,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
     if kind == "label-4x6" and shipment is not None and not shipment.label_4x6_pdf:
         # Shipments from before the 4×6 label was stored with the others: made from the same data.
         pdf = documents.render_label(
