@@ -99,7 +99,7 @@ def test_an_export_zip_holds_everything_listed_with_a_summary_in_the_customers_l
     assert archive.read(photo) == b"jpeg-bytes"
     summary = PdfReader(io.BytesIO(archive.read("summary.pdf"))).pages[0].extract_text()
     assert NAME in summary and case.rma_number in summary
-    assert "I tuoi dati" in summary or "Your data" in summary  # Italian once the lead translates the catalogue
+    assert "I Suoi dati" in summary  # the summary PDF is in the customer's language (Italian, formal)
 
 
 def test_a_signed_in_customer_asks_from_the_portal_and_a_stranger_cannot(client, customer):
