@@ -122,7 +122,8 @@ def test_goodwill_above_the_agents_limit_is_refused(client, agent, case):
     client.force_login(agent)
     response = act(client, case, "goodwill", **{"goodwill-kind": "voucher", "goodwill-amount": "9.00",
                                                 "goodwill-token": "t1"})  # fmt: skip
-    assert response.status_code == 403 and "above your limit" in response.content.decode()
+    # Refused next to the amount, with what is left (10% of 30.00).
+    assert response.status_code == 400 and "above your goodwill limit for this case" in response.content.decode()
     assert act(client, case, "goodwill", **{"goodwill-kind": "voucher", "goodwill-amount": "3.00",
                                             "goodwill-token": "t2"}).status_code == 302  # fmt: skip
 
