@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from rma.access import roles
+from rma.access.tokens import case_link_token
 from rma.cases import services
 from rma.cases.models import ApprovalRequest, CaseEvent, Compensation, Refund, ReturnCase
 from tests.rma.factories import OrderLineFactory, UserFactory
@@ -122,3 +123,11 @@ def test_the_supervisor_decides_on_the_approvals_page(client, eu_policy, agent, 
     )
     assert "Approved" in response.content.decode()
     assert Compensation.objects.get().amount == Decimal("30.00")
+
+
+def test_the_customer_sees_awaiting_approval_on_their_case_page(client, eu_policy, agent):
+    case = inspected("129.00", agent)
+    services.goodwill_request(case=case, actor=agent, kind="voucher", amount=Decimal("30"), token="t")
+    opened = client.get(f"/en/cases/{case.rma_number}/?t={case_link_token(case)}")
+    page = client.get(opened["Location"]).content.decode()
+    assert "Awaiting approval" in page
