@@ -318,6 +318,13 @@ LABEL_VALID_DAYS = env.int("LABEL_VALID_DAYS", default=30)
 SHIP_REMINDER_DAYS = env.int("SHIP_REMINDER_DAYS", default=5)
 # Goodwill each role may grant without a manager, as a percentage of the returned items' value.
 GOODWILL_LIMIT_PERCENT = {"agent": 10, "supervisor": 50}
+# Goodwill each person of a role may give in one day over all cases, per currency (a currency not listed: none).
+GOODWILL_DAILY_LIMIT = {
+    "agent": {"EUR": 300, "USD": 300, "GBP": 250, "CHF": 300, "RON": 1500, "CNY": 2000, "JPY": 40000},
+    "supervisor": {"EUR": 2000, "USD": 2000, "GBP": 1700, "CHF": 2000, "RON": 10000, "CNY": 15000, "JPY": 300000},
+}
+# A refund more than this above the amount due (per currency; not listed: any excess) waits for a supervisor.
+REFUND_ABOVE_DUE_APPROVAL = {"EUR": 20, "USD": 20, "GBP": 17, "CHF": 20, "RON": 100, "CNY": 150, "JPY": 3000}
 # Below these amounts (per currency) a damaged or wrong item costs more to send back than it is worth:
 # the customer keeps it and nothing is shipped. A currency not listed always ships back.
 KEEP_ITEM_BELOW = {"EUR": 15, "USD": 15, "GBP": 12, "CHF": 15, "RON": 75, "CNY": 100, "JPY": 2000}
@@ -332,8 +339,8 @@ OUTBOX_MAX_ATTEMPTS = 8
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # The business constants above (SLA_HOURS, LABEL_VALID_DAYS, SHIP_REMINDER_DAYS, GOODWILL_LIMIT_PERCENT,
-# KEEP_ITEM_BELOW, PORTAL_THROTTLES) are defined here only: the code reads them from settings and has
-# no defaults of its own. A deployment overrides a whole dict, not single keys.
+# GOODWILL_DAILY_LIMIT, REFUND_ABOVE_DUE_APPROVAL, KEEP_ITEM_BELOW, PORTAL_THROTTLES) are defined here only: the
+# code reads them from settings and has no defaults of its own. A deployment overrides a whole dict, not single keys.
 
 # The adapters at the edge of the world (rma.integrations): dotted paths of classes with the interface of
 # rma.integrations.ports; the local ones work with no account anywhere.

@@ -379,6 +379,36 @@ class CompensationGranted(CaseEventBase):
         return _("Goodwill gesture granted")
 
 
+@dataclass(frozen=True, kw_only=True)
+class ApprovalRequested(CaseEventBase):
+    """An agent asked for more than their limit: the case waits for a supervisor (rma.cases.services.approvals)."""
+
+    request_kind: str
+    amount: str
+    currency: str
+    approval_id: int
+    kind = CaseEvent.Kind.APPROVAL
+
+    @staticmethod
+    def headline(row):
+        return _("Awaiting approval")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalDecided(CaseEventBase):
+    request_kind: str
+    amount: str
+    currency: str
+    approved: bool
+    reason: str  # the supervisor's; the customer's page shows only the headline
+    approval_id: int
+    kind = CaseEvent.Kind.APPROVAL_DECIDED
+
+    @staticmethod
+    def headline(row):
+        return _("Approved by a supervisor") if row.data.get("approved") else _("Declined by a supervisor")
+
+
 # -- deadlines -------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from rma.cases.models import (
     QUEUE_SORT,
     SLA_DUE,
     AgentProfile,
+    ApprovalRequest,
     CaseEvent,
     CaseStatus,
     ReturnCase,
@@ -492,3 +493,8 @@ def customer_history(*, customer, exclude=None) -> dict:
         .order_by("currency")
     )
     return {"count": cases.count(), "refunded": list(refunded)}
+
+
+def approvals_pending():
+    """The supervisors' queue: requests above an agent's limit, oldest first."""
+    return ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING).select_related("case", "requested_by")

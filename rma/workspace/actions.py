@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from rma.cases import selectors, services
-from rma.cases.models import ReturnItem
+from rma.cases.models import ApprovalRequest, ReturnItem
 from rma.logistics import labels
 from rma.messaging import selectors as messaging_selectors
 from rma.messaging import services as messaging
@@ -40,7 +40,8 @@ class AgentAction:
       cleaned data are added as keyword arguments, so the form's field names are the service's parameters.
     - any other action (``transition=False``) is always accepted, because its service checks who may do
       it. ``run`` is a runner ``run(request, case)`` that binds its own form (its prefix or choices depend
-      on the case) and returns the forms with errors by prefix, or None when it is done.
+      on the case) and returns the forms with errors by prefix, an ``ApprovalRequest`` when the request awaits a
+      supervisor, or None when it is done.
 
     ``bulk_label`` offers the action in the queue's bulk form too; who may use it there is the core's rule
     (``services.BULK_PERMISSIONS``).
@@ -103,15 +104,19 @@ def _run_goodwill(request, case):
     if not form.is_valid():
         return {"goodwill": form}
     data = form.cleaned_data
-    services.compensation_grant(
-        case=case,
-        actor=request.user,
-        kind=data["kind"],
-        amount=data["amount"] or 0,
-        note=data["note"],
-        token=data["token"],
-    )
-    return None
+    try:
+        result = services.goodwill_request(
+            case=case,
+            actor=request.user,
+            kind=data["kind"],
+            amount=data["amount"] or 0,
+            note=data["note"],
+            token=data["token"],
+        )
+    except (services.CaseAmountInvalid, services.CaseAboveLimit) as exc:
+        form.add_error("amount", str(exc))  # the reason next to the amount; the service rolled back
+        return {"goodwill": form}
+    return result if isinstance(result, ApprovalRequest) else None
 
 
 def _run_message(request, case, *, internal: bool):

@@ -271,8 +271,12 @@ class RefundForm(forms.Form):
         choices=[(Refund.Kind.REFUND, Refund.Kind.REFUND.label), (Refund.Kind.PRICE_REDUCTION,
                                                                    Refund.Kind.PRICE_REDUCTION.label)],
     )  # fmt: skip
-    amount = forms.DecimalField(
-        label=_("Amount (empty: everything due)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    amount = forms.DecimalField(label=_("Amount (empty: everything due)"), required=False, max_digits=12)
+    reason = forms.CharField(
+        label=_("Reason, when paying more than is due"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -282,12 +286,19 @@ class ExchangeForm(forms.Form):
         label=_("Price difference (positive: the customer pays, negative: we refund)"),
         initial=0,
         max_digits=12,
-        decimal_places=2,
     )
 
 
 class GoodwillForm(forms.Form):
     kind = forms.ChoiceField(label=_("Goodwill gesture"), choices=Compensation.Kind.choices)
-    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=12)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     token = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+
+
+class ApprovalDecisionForm(forms.Form):
+    """A supervisor's decision on one approval request; the button pressed says which."""
+
+    approval = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    reason = forms.CharField(label=_("Reason for your decision"), max_length=1000)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("bulk/", agent.queue_bulk, name="queue_bulk"),
     path("supervisor/", agent.supervisor, name="supervisor"),
     path("supervisor/stuck/", agent.stuck_work, name="stuck_work"),
+    path("supervisor/approvals/", agent.approvals, name="approvals"),
     path("analytics/", include("rma.analytics.urls")),
     path("privacy/", include("rma.privacy.urls")),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_POST
 from returns_portal import outbox
 from returns_portal.formatting import babel_locale
 from rma.cases import selectors, services
-from rma.cases.models import CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
+from rma.cases.models import ApprovalRequest, CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 from rma.logistics import documents
 from rma.messaging import selectors as messaging_selectors
 from rma.privacy import services as privacy
@@ -35,6 +36,7 @@ from rma.workspace import actions
 from rma.workspace.forms import (
     SLA_LABELS,
     VIEW_LABELS,
+    ApprovalDecisionForm,
     AssignForm,
     BulkForm,
     CannedReplyForm,
@@ -308,7 +310,7 @@ def _render_case(request, case, *, forms=None, status=200):
             "action_forms": action_forms,
             "inspect_forms": inspect_forms,
             "goodwill_form": goodwill_form,
-            "goodwill_limit": services.goodwill_limit(case, request.user) if goodwill_form else None,
+            "goodwill_left": services.goodwill_remaining(case, request.user) if goodwill_form else None,
             "amount_due": services.amount_due(case),
             "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
             **_conversation_context(request, case, forms),
@@ -352,12 +354,20 @@ def case_detail(request, rma_number):
 
 
 def _run_form_action(request, case, action: actions.AgentAction):
-    """Bind the action's form; on success call its service. Returns a form with errors, or None."""
+    """Bind the action's form; on success call its service. Returns a form with errors, the approval request
+    when the service sent it to a supervisor, or None."""
     form = action.form(request.POST, prefix=action.name)
     if not form.is_valid():
         return form
-    action.run(case=case, actor=request.user, **form.cleaned_data)
-    return None
+    try:
+        result = action.run(case=case, actor=request.user, **form.cleaned_data)
+    except (services.CaseAmountInvalid, services.CaseAboveLimit) as exc:
+        # Next to the field it is about, when the form has that field (the service rolled everything back).
+        if exc.field not in form.fields:
+            raise
+        form.add_error(exc.field, str(exc))
+        return form
+    return result if isinstance(result, ApprovalRequest) else None
 
 
 @require_POST
@@ -377,8 +387,8 @@ def case_action(request, rma_number):
         if not action.transition:
             bad_forms = action.run(request, case)
         elif action.form is not None:
-            form = _run_form_action(request, case, action)
-            bad_forms = {action.name: form} if form is not None else None
+            outcome = _run_form_action(request, case, action)
+            bad_forms = {action.name: outcome} if isinstance(outcome, BaseForm) else outcome
         else:
             action.run(case=case, actor=request.user)
             bad_forms = None
@@ -391,8 +401,12 @@ def case_action(request, rma_number):
     except services.CaseError as exc:
         messages.error(request, str(exc))
         return _render_case(request, _get_case(rma_number), status=400)
+    if isinstance(bad_forms, ApprovalRequest):
+        messages.info(request, _("This is above your limit: it awaits a supervisor's approval."))
+        return redirect("agent:case_detail", rma_number=rma_number)
     if bad_forms:
-        return _render_case(request, case, forms=bad_forms, status=400)
+        # Fresh from the database: a service that refused may have moved the object in memory before rolling back.
+        return _render_case(request, _get_case(rma_number), forms=bad_forms, status=400)
     selectors.queue_view_counts_forget()
     messages.success(request, _("Done: %(action)s.") % {"action": action.label})
     return redirect("agent:case_detail", rma_number=rma_number)
@@ -439,6 +453,33 @@ def stuck_work(request):
                 messages.success(request, _("Queued again: it is tried at once."))
         return redirect("agent:stuck_work")
     return render(request, "rma/agent/stuck_work.html", {"rows": outbox.parked_rows(), "backlog": _backlog_rows()})
+
+
+@login_required
+@permission_required("rma.supervise_case", raise_exception=True)
+def approvals(request):
+    """Four eyes: requests above an agent's limit, each approved or declined with a reason."""
+    if request.method == "POST":
+        form = ApprovalDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for your decision."))
+            return redirect("agent:approvals")
+        approval = selectors.approvals_pending().filter(pk=form.cleaned_data["approval"]).first()
+        if approval is None:
+            messages.error(request, _("This request has already been decided."))
+            return redirect("agent:approvals")
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.approval_decide(
+                approval=approval, actor=request.user, approve=approve, reason=form.cleaned_data["reason"]
+            )
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            selectors.queue_view_counts_forget()
+            messages.success(request, _("Approved: the money moves now.") if approve else _("Declined."))
+        return redirect("agent:approvals")
+    return render(request, "rma/agent/approvals.html", {"approvals": selectors.approvals_pending()})
 
 
 def _backlog_rows() -> list[dict]:

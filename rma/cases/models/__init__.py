@@ -28,6 +28,7 @@ from .items import (
     item_photo_upload_to,
 )
 from .money import (
+    ApprovalRequest,
     Compensation,
     ExchangeOrder,
     Refund,
@@ -55,6 +56,7 @@ __all__ = [
     "CaseEvent",
     "CaseKind",
     "CaseStatus",
+    "ApprovalRequest",
     "Compensation",
     "Deduction",
     "DeductionReason",

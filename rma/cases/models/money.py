@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rma.orders.models import Customer
@@ -42,11 +42,21 @@ class Refund(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # What was due when the refund was asked for (rma.cases.services.money.amount_due), and why more was paid.
+    amount_due = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            # Paying more than was due (deductions or kept fees paid back) is never silent.
+            models.CheckConstraint(
+                condition=Q(amount_due__isnull=True) | Q(amount__lte=F("amount_due")) | ~Q(reason=""),
+                name="refund_above_due_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case.rma_number} {self.amount} {self.currency}"
@@ -146,3 +156,56 @@ class Compensation(models.Model):
 
     def __str__(self):
         return f"{self.case.rma_number} {self.kind} {self.amount}"
+
+
+class ApprovalRequest(models.Model):
+    """Four eyes: an agent asked for more than their limit allows; a supervisor (never the same person)
+    approves or declines it with a reason. What to do on approval is kept as JSON for the service."""
+
+    class Kind(models.TextChoices):
+        GOODWILL = "goodwill", _("Goodwill above the limit")
+        REFUND = "refund", _("Refund above the amount due")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="approval_requests")
+    kind = models.CharField(max_length=12, choices=Kind)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    # The service's own arguments (kind of gesture, note, refund kind...), replayed when a supervisor approves.
+    request = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)  # the agent's
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="approval_amount_positive"),
+            # A second tab or a reload asks once: one waiting request per case and kind.
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(status="pending"), name="one_pending_approval_per_case_and_kind"
+            ),
+            # Four eyes, held by the database too: nobody decides their own request.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="approval_not_own_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | (Q(decided_by__isnull=False) & ~Q(decision_reason="")),
+                name="approval_decided_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.rma_number} {self.kind} {self.amount} {self.status}"

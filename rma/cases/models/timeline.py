@@ -31,6 +31,8 @@ class CaseEvent(models.Model):
         ASSIGNMENT = "assignment", pgettext_lazy("event", "Assigned")
         MESSAGE = "message", pgettext_lazy("event", "Message to the customer")
         NOTE = "note", pgettext_lazy("event", "Internal note")
+        APPROVAL = "approval", pgettext_lazy("event", "Awaiting approval")
+        APPROVAL_DECIDED = "approval_decided", pgettext_lazy("event", "Approval decided")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind)

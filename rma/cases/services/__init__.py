@@ -3,6 +3,7 @@
 Import from here: ``from rma.cases import services; services.case_approve(case=..., actor=...)``.
 """
 
+from rma.cases.services.approvals import approval_decide, goodwill_request
 from rma.cases.services.assignment import agent_pick, can_work_cases, case_assign, case_auto_assign, case_claim
 from rma.cases.services.bulk import BULK_PERMISSIONS, BulkResult, cases_bulk, references_parse
 from rma.cases.services.cases import (
@@ -28,6 +29,8 @@ from rma.cases.services.cases import (
 )
 from rma.cases.services.customers import customer_preferences_set, survey_submit
 from rma.cases.services.errors import (
+    CaseAboveLimit,
+    CaseAmountInvalid,
     CaseConflict,
     CaseError,
     CaseInvalid,
@@ -36,6 +39,7 @@ from rma.cases.services.errors import (
 )
 from rma.cases.services.inspection import case_answer_offer, case_offer_partial_refund, item_inspect
 from rma.cases.services.money import (
+    amount_clean,
     amount_due,
     case_credit,
     case_exchange,
@@ -44,7 +48,14 @@ from rma.cases.services.money import (
     case_replace,
     compensation_grant,
     fees_total,
+    goodwill_daily_limit,
+    goodwill_given_today,
+    goodwill_granted,
     goodwill_limit,
+    goodwill_remaining,
+    paid_out_total,
+    payout_cap,
+    payout_remaining,
     refundable_total,
     store_credit_balance,
 )
@@ -87,6 +98,8 @@ __all__ = [
     "methods_offered",
     "quote_build",
     "quote_for_case",
+    "approval_decide",
+    "goodwill_request",
     "BULK_PERMISSIONS",
     "BulkResult",
     "agent_pick",
@@ -96,12 +109,15 @@ __all__ = [
     "case_claim",
     "cases_bulk",
     "references_parse",
+    "CaseAboveLimit",
+    "CaseAmountInvalid",
     "CaseConflict",
     "CaseError",
     "CaseInvalid",
     "CasePermissionDenied",
     "CaseTransitionNotAllowed",
     "ItemRequest",
+    "amount_clean",
     "amount_due",
     "case_answer_offer",
     "case_approve",
@@ -125,7 +141,14 @@ __all__ = [
     "compensation_grant",
     "customer_preferences_set",
     "customer_previous_returns",
+    "goodwill_daily_limit",
+    "goodwill_given_today",
+    "goodwill_granted",
     "goodwill_limit",
+    "goodwill_remaining",
+    "paid_out_total",
+    "payout_cap",
+    "payout_remaining",
     "item_decision",
     "item_inspect",
     "refundable_total",

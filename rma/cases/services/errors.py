@@ -19,3 +19,19 @@ class CasePermissionDenied(CaseError):
 
 class CaseInvalid(CaseError):
     """The request itself is wrong (quantity, amount, missing reason...)."""
+
+
+class CaseAmountInvalid(CaseInvalid):
+    """An amount is refused (sign, decimals, currency, cap); ``field`` names the form field it belongs next to."""
+
+    def __init__(self, message: str, *, field: str = "amount"):
+        super().__init__(message)
+        self.field = field
+
+
+class CaseAboveLimit(CasePermissionDenied):
+    """An amount above what this person's role may give (per case or per day): a supervisor may, or may approve."""
+
+    def __init__(self, message: str, *, field: str = "amount"):
+        super().__init__(message)
+        self.field = field

@@ -3,7 +3,7 @@
 import pytest
 
 from rma.cases import services
-from rma.cases.models import Refund, ReturnCase
+from rma.cases.models import ApprovalRequest, Compensation, Refund, ReturnCase
 from tests.rma.factories import OrderLineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -118,13 +118,16 @@ def test_inspection_form_errors_keep_the_input(client, agent, case):
     assert "Enter the amount of the deduction." in page and "Strap missing" in page
 
 
-def test_goodwill_above_the_agents_limit_is_refused(client, agent, case):
+def test_goodwill_above_the_agents_limit_awaits_a_supervisor(client, agent, case):
     client.force_login(agent)
     response = act(client, case, "goodwill", **{"goodwill-kind": "voucher", "goodwill-amount": "9.00",
                                                 "goodwill-token": "t1"})  # fmt: skip
-    assert response.status_code == 403 and "above your limit" in response.content.decode()
+    # Above 10% of 30.00: nothing is given, the request waits in the supervisors' queue (#17 item 2).
+    assert response.status_code == 302
+    assert ApprovalRequest.objects.get().status == "pending" and not Compensation.objects.exists()
     assert act(client, case, "goodwill", **{"goodwill-kind": "voucher", "goodwill-amount": "3.00",
                                             "goodwill-token": "t2"}).status_code == 302  # fmt: skip
+    assert Compensation.objects.get().amount == 3
 
 
 def test_admin_shows_the_status_read_only(admin_client, case):
