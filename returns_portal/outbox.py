@@ -8,7 +8,7 @@ and the package's redispatch sweep (Celery beat, every minute) queues it again. 
 import datetime
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from celery.exceptions import Retry
 from django.db import transaction
@@ -67,6 +67,8 @@ class Kind:
     parked: Callable[[], QuerySet] | None = None  # rows that stopped retrying: each has case, attempts, last_error
     retry: Callable[..., object] | None = None  # retry(row_id=..., actor=...): queue a parked row again
     amount: str = ""  # money kinds: the amount field (its currency is in ``currency``), summed by the metrics
+    # Where a parked row keeps its tries and last error, when not in ``attempts`` and ``last_error``.
+    fields: dict = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {}
@@ -110,12 +112,13 @@ def parked_rows(*, limit: int = 200) -> list[dict]:
     for kind in KINDS.values():
         if kind.parked is None:
             continue
+        names = {"attempts": "attempts", "last_error": "last_error", **kind.fields}
         for row in kind.parked().select_related("case").order_by(kind.since, "pk")[:limit]:
             rows.append(
                 {
-                    "kind": kind.name, "label": kind.label, "id": row.pk, "case": row.case,
-                    "attempts": row.attempts, "error": row.last_error, "since": getattr(row, kind.since),
-                    "retry": kind.retry is not None,
+                    "kind": kind.name, "label": kind.label, "id": row.pk, "case": row.case, "reference": str(row),
+                    "attempts": getattr(row, names["attempts"]), "error": getattr(row, names["last_error"]),
+                    "since": getattr(row, kind.since), "retry": kind.retry is not None,
                 }
             )  # fmt: skip
     return rows

@@ -15,6 +15,7 @@ from rma.cases.models import WithdrawalStatement
 from rma.messaging.models import Notification
 from rma.messaging.notifications import notification_queue
 from rma.messaging.services import notification_retry
+from rma.messaging.withdrawal import withdrawal_acknowledgement_retry
 
 
 def _events_so_far(event) -> str:
@@ -100,8 +101,15 @@ def register() -> None:
     )  # fmt: skip
     outbox.kind_register(
         outbox.Kind(
-            name="withdrawal_acknowledgement", label=_("Withdrawal acknowledgements"),
-            pending=lambda: WithdrawalStatement.objects.filter(acknowledged_at__isnull=True), since="submitted_at",
+            name="withdrawal_acknowledgement", label=_("Withdrawal acknowledgements"), since="submitted_at",
+            pending=lambda: WithdrawalStatement.objects.filter(
+                acknowledged_at__isnull=True, acknowledgement_parked_at__isnull=True
+            ),
+            parked=lambda: WithdrawalStatement.objects.filter(
+                acknowledged_at__isnull=True, acknowledgement_parked_at__isnull=False
+            ),
+            retry=lambda *, row_id, actor: withdrawal_acknowledgement_retry(statement_id=row_id, actor=actor),
+            fields={"attempts": "acknowledgement_attempts", "last_error": "acknowledgement_error"},
         )
     )  # fmt: skip
     for event_type in NOTIFY:

@@ -31,14 +31,15 @@ def notifications_redispatch(*, now: datetime.datetime | None = None) -> int:
 
 
 def acknowledgements_redispatch(*, now: datetime.datetime | None = None) -> int:
-    """Queue again every EU withdrawal still not acknowledged a while after it was made."""
+    """Queue again every EU withdrawal still not acknowledged a while after it was made (parked ones wait for a
+    supervisor)."""
     from rma.messaging.tasks import withdrawal_acknowledgement_send
 
     now = now or timezone.now()
     lost = now - datetime.timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS)
-    waiting = WithdrawalStatement.objects.filter(acknowledged_at__isnull=True, submitted_at__lt=lost).filter(
-        Q(acknowledgement_lease_until__isnull=True) | Q(acknowledgement_lease_until__lte=now)
-    )
+    waiting = WithdrawalStatement.objects.filter(
+        acknowledged_at__isnull=True, acknowledgement_parked_at__isnull=True, submitted_at__lt=lost
+    ).filter(Q(acknowledgement_lease_until__isnull=True) | Q(acknowledgement_lease_until__lte=now))
     ids = list(waiting.order_by("id").values_list("id", flat=True)[: settings.OUTBOX_REDISPATCH_BATCH])
     for statement_id in ids:
         outbox.dispatch(withdrawal_acknowledgement_send, statement_id)

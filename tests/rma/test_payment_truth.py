@@ -210,3 +210,40 @@ def test_a_label_that_keeps_failing_is_parked_for_a_supervisor_then_made_once(
     assert Shipment.objects.filter(case=case).count() == 1
     assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"
     assert "font cache corrupt" not in client.get(reverse("agent:stuck_work")).content.decode()
+
+
+def test_a_withdrawal_acknowledgement_that_keeps_failing_is_parked_then_sent_once(
+    eu_policy, supervisor, settings, monkeypatch, client
+):
+    from django.core import mail
+
+    from rma.cases.models import WithdrawalStatement
+    from rma.messaging import sweeps as notification_sweeps
+    from rma.messaging import withdrawal
+
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    real_pdf = withdrawal.withdrawal_ack_pdf
+
+    def broken(statement):
+        raise RuntimeError("fonts missing")
+
+    monkeypatch.setattr(withdrawal, "withdrawal_ack_pdf", broken)
+    order = OrderLineFactory(order__customer__country="IT").order
+    with pytest.raises(RuntimeError):  # in-process the task's error reaches the caller; a worker logs it
+        services.withdrawal_submit(order=order, name=order.customer.name, email=order.customer.email, language="it")
+    statement = WithdrawalStatement.objects.get(order=order)
+    assert statement.acknowledgement_attempts == 1 and "fonts missing" in statement.acknowledgement_error
+    withdrawal.withdrawal_acknowledge(statement_id=statement.pk)  # the second failure parks it: no exception
+    statement.refresh_from_db()
+    assert statement.acknowledgement_parked_at is not None and statement.acknowledged_at is None
+    later = timezone.now() + datetime.timedelta(days=1)
+    assert notification_sweeps.acknowledgements_redispatch(now=later) == 0
+
+    monkeypatch.setattr(withdrawal, "withdrawal_ack_pdf", real_pdf)
+    client.force_login(supervisor)
+    page = client.get(reverse("agent:stuck_work")).content.decode()
+    assert "Withdrawal acknowledgements" in page and order.number in page and "fonts missing" in page
+    client.post(reverse("agent:stuck_work"), {"kind": "withdrawal_acknowledgement", "row": statement.pk})
+    statement.refresh_from_db()
+    assert statement.acknowledged_at is not None and statement.acknowledgement_error == ""
+    assert len([m for m in mail.outbox if order.number in m.subject and m.attachments]) == 1

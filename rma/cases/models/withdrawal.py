@@ -20,6 +20,10 @@ class WithdrawalStatement(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     # While a worker sends the acknowledgement (rma.messaging.withdrawal), another leaves it alone until then.
     acknowledgement_lease_until = models.DateTimeField(null=True, blank=True)
+    # Tries to send it, the last error, and when it was parked for a supervisor (out of tries).
+    acknowledgement_attempts = models.PositiveSmallIntegerField(default=0)
+    acknowledgement_error = models.TextField(blank=True)
+    acknowledgement_parked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.order.number} {self.submitted_at:%Y-%m-%d %H:%M}"
