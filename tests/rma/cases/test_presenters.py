@@ -111,7 +111,7 @@ def test_drop_off_and_return_centre_emails_say_to_show_the_qr_and_carry_no_label
             facts = presenters.CaseFacts(status=S.LABEL_ISSUED, kind=CaseKind.RETURN, method=method, has_label=True,
                                          needs_shipment=True, resolutions=frozenset({"refund"}))  # fmt: skip
             body = str(presenters.email_body("label_ready", facts))
-            assert "QR" in body and "stick it on the parcel" not in body
+            assert ("QR" in body or "二维码" in body) and "stick it on the parcel" not in body  # zh: 二维码
             assert not presenters.email_label_link(facts)
             assert presenters.present(facts).primary == "qr"
         mail = presenters.CaseFacts(status=S.LABEL_ISSUED, kind=CaseKind.RETURN, method=ReturnMethod.MAIL_LABEL,
