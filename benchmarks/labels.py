@@ -73,7 +73,7 @@ def single_process(runs: int, warmup: int = 10) -> dict:
 
     from rma.logistics import documents
     from rma.logistics.documents import Address, DocumentLine, ShipmentDocumentData, codes
-    from rma.logistics.documents.render import _url_fetcher
+    from returns_portal.pdf import pdf_url_fetcher as _url_fetcher
 
     def data(sender: Address, language: str) -> ShipmentDocumentData:
         lines = tuple(
