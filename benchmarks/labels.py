@@ -71,9 +71,9 @@ def median_ms(samples: list[float]) -> float:
 def single_process(runs: int, warmup: int = 10) -> dict:
     from weasyprint import HTML
 
+    from returns_portal.pdf import pdf_url_fetcher as _url_fetcher
     from rma.logistics import documents
     from rma.logistics.documents import Address, DocumentLine, ShipmentDocumentData, codes
-    from returns_portal.pdf import pdf_url_fetcher as _url_fetcher
 
     def data(sender: Address, language: str) -> ShipmentDocumentData:
         lines = tuple(
