@@ -1,7 +1,9 @@
 """Demo data for `make run`: regions, policies, staff logins, customers with orders in seven countries.
 
-Loading twice is harmless: what exists is left alone. Delivery dates are relative to today, so some
-items are always still returnable and others always past their window.
+Loading twice is harmless: what exists is left alone, except the demo orders' dates, which every load
+sets again relative to today. So the recent orders are always inside every region's window (the
+shortest is China's 7 days) and the older ones always past it, however long ago the data was first
+loaded; ``demo_orders_described`` says what each order shows, as `make run` prints it.
 """
 
 import datetime
@@ -192,6 +194,9 @@ CUSTOMERS = [
 ]
 
 
+# Days since delivery of the recent orders: all inside China's 7-day window, the shortest of the demo.
+RECENT_DAYS = (2, 3, 4)
+
 # Typical HS codes and unit weights per category, for the customs documents of cross-border returns.
 CUSTOMS = {
     "apparel": ("620293", 900),
@@ -244,16 +249,18 @@ def _orders(today: datetime.date):
         customer, _ = Customer.objects.get_or_create(
             email=email, defaults={"name": name, "language": language, "country": country}
         )
-        # A recent order (still returnable) and an older one (past most windows), per customer.
-        for suffix, delivered_days_ago in (("1001", 3 + index), ("0901", 45 + index * 2)):
+        # A recent order (inside even the shortest window, 7 days) and an older one (past every change-of-mind
+        # window, still under the legal guarantee), per customer.
+        for suffix, delivered_days_ago in (("1001", RECENT_DAYS[index % len(RECENT_DAYS)]), ("0901", 45 + index * 2)):
             number = f"{country}-{suffix}"
             delivered = today - datetime.timedelta(days=delivered_days_ago)
+            ordered = delivered - datetime.timedelta(days=3)
             order, created = Order.objects.get_or_create(
                 number=number,
                 defaults={
                     "customer": customer,
                     "currency": currency,
-                    "ordered_on": delivered - datetime.timedelta(days=3),
+                    "ordered_on": ordered,
                     "delivered_on": delivered,
                     "ship_name": name,
                     "ship_street": street,
@@ -262,6 +269,10 @@ def _orders(today: datetime.date):
                     "ship_country": country,
                 },
             )
+            if not created and (order.delivered_on, order.ordered_on) != (delivered, ordered):
+                # Loaded on an earlier day: the same distance from today, so what the README says stays true.
+                Order.objects.filter(pk=order.pk).update(delivered_on=delivered, ordered_on=ordered)
+                order.delivered_on, order.ordered_on = delivered, ordered
             if created:
                 for sku, product, category, quantity, price in products:
                     hs_code, grams = CUSTOMS.get(category, ("", None))
@@ -338,12 +349,38 @@ def _cases(agent, supervisor):
     step(cross_border, "approve")
 
 
+def _order_described(order: Order, today: datetime.date) -> str:
+    """What a demo order shows today, from its data: its return, or until when its items can go back."""
+    case = ReturnCase.objects.filter(items__order_line__order=order).distinct().first()
+    if case is not None:
+        return f"return {case.rma_number}: " + f"{case.get_kind_display()}, {case.get_status_display()}".lower()
+    country, returns, faults = order.customer.country, [], []
+    for line in order.lines.all():
+        for reason, found in (("too_small", returns), ("defective", faults)):
+            decision = services.item_decision(order_line=line, reason=reason, country=country, today=today)[1]
+            if decision.eligible and decision.deadline:
+                found.append(decision.deadline)
+    if returns:
+        return f"change-of-mind return possible until {max(returns):%Y-%m-%d}"
+    said = "no change-of-mind return" if order.number.endswith("1001") else "past the change-of-mind window"
+    if faults:
+        said += f"; faults under the legal guarantee until {max(faults):%Y-%m-%d}"
+    if country in EU_MEMBER_STATES:
+        said += "; a late EU withdrawal"
+    return said
+
+
+def demo_orders_described(orders: list[Order], today: datetime.date) -> list[tuple[Order, str]]:
+    return [(order, _order_described(order, today)) for order in orders]
+
+
 def demo_load() -> dict:
     """Not one transaction: each service commits, so labels render (in-process) as they would live."""
     roles.roles_ensure()
     agent = _staff()
     _regions(User.objects.get(username="policyadmin"))
-    orders = _orders(timezone.localdate())
+    today = timezone.localdate()
+    orders = _orders(today)
     _cases(agent, User.objects.get(username="supervisor"))
     analytics_demo_load()
-    return {"staff": STAFF, "orders": orders}
+    return {"staff": STAFF, "orders": demo_orders_described(orders, today)}

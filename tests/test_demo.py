@@ -1,8 +1,15 @@
 """`make run` loads the demo data: it must load on a fresh database, twice without harm, and show real pages."""
 
+import datetime
+import io
+import re
+
 import pytest
 from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
 
+from rma.cases import services
 from rma.cases.models import ReturnCase
 from rma.orders.models import Order
 
@@ -23,3 +30,27 @@ def test_demo_data_loads_twice_and_the_pages_show_it(client):
     queue = client.get("/agent/")
     assert queue.status_code == 200 and ReturnCase.objects.first().rma_number.encode() in queue.content
     assert client.get("/en/policies/eu/").status_code == 200
+
+
+def test_demo_orders_stay_valid_whenever_loaded_and_are_printed():
+    """Loaded weeks ago and loaded again today: the recent orders are returnable again, and the list says so."""
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    # As if the data had been loaded fifty days ago.
+    Order.objects.update(delivered_on=F("delivered_on") - datetime.timedelta(days=50),
+                         ordered_on=F("ordered_on") - datetime.timedelta(days=50))  # fmt: skip
+    out = io.StringIO()
+    call_command("load_demo", verbosity=0, stdout=out)
+    today = timezone.localdate()
+    for number in ("CN-1001", "JP-1001", "RO-1001", "FR-0901"):
+        order = Order.objects.get(number=number)
+        days = (today - order.delivered_on).days
+        assert (0 < days <= 4) if number.endswith("1001") else days > 45, number
+    cn = Order.objects.get(number="CN-1001")
+    decision = services.item_decision(order_line=cn.lines.first(), reason="too_small", country="CN", today=today)[1]
+    assert decision.eligible  # China's window is 7 days, the shortest
+    printed = out.getvalue()
+    assert "CN-1001  wang.fang@example.com" in printed
+    assert f"change-of-mind return possible until {decision.deadline:%Y-%m-%d}" in printed
+    it = ReturnCase.objects.get(items__order_line__order__number="IT-1001")
+    assert re.search(rf"IT-1001 +giulia\.rossi@example\.com +it +return {it.rma_number}: exchange", printed)
+    assert re.search(r"IT-0901 .*past the change-of-mind window; faults .* until .*; a late EU withdrawal", printed)

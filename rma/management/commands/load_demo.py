@@ -15,7 +15,6 @@ class Command(BaseCommand):
         out("\nStaff logins (http://127.0.0.1:8000/agent/ and /admin/):")
         for username, password, role, _name in result["staff"]:
             out(f"  {role:<14} {username:<12} password: {password}")
-        out("\nDemo orders to return at http://127.0.0.1:8000/ (order number + email):")
-        for order in result["orders"]:
-            state = "recent" if order.number.endswith("1001") else "older, mostly past the window"
-            out(f"  {order.customer.country:<3} {order.number:<9} {order.customer.email:<30} ({state})")
+        out("\nDemo orders at http://127.0.0.1:8000/<language>/ (order number + email), as of today:")
+        for order, shows in result["orders"]:
+            out(f"  {order.number:<8} {order.customer.email:<28} {order.customer.language:<7} {shows}")
