@@ -2,11 +2,13 @@
 
 import datetime
 import functools
+import zoneinfo
 from decimal import Decimal
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.core import get_global
 from django.utils import timezone, translation
 
 
@@ -52,3 +54,36 @@ def format_percent(value, language: str | None = None, digits: int = 1) -> str:
     """A share (0.253) as a percentage in the locale's own pattern, with ``digits`` decimals (25.3%, 25,3 %)."""
     name = babel_locale(language)
     return _percent_pattern(name, digits).apply(Decimal(str(value)), _locale(name))
+
+
+# Countries whose first CLDR zone is not where most people live (Babel lists the zones alphabetically).
+PRIMARY_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires", "AU": "Australia/Sydney", "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto", "CL": "America/Santiago", "CY": "Asia/Nicosia", "EC": "America/Guayaquil",
+    "ES": "Europe/Madrid", "ID": "Asia/Jakarta", "KZ": "Asia/Almaty", "MX": "America/Mexico_City",
+    "MY": "Asia/Kuala_Lumpur", "PT": "Europe/Lisbon", "RU": "Europe/Moscow", "US": "America/New_York",
+}  # fmt: skip
+
+
+@functools.cache
+def zone_for(country: str, name: str = "") -> datetime.tzinfo:
+    """A customer's time zone: the one stored for them (an IANA name), else their country's main zone,
+    else the shop's (``TIME_ZONE``). US states are stored as ``US-CA``: the country part decides."""
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    territory = (country or "").split("-")[0].upper()
+    zones = get_global("territory_zones").get(territory) or ()
+    chosen = PRIMARY_ZONES.get(territory) or (zones[0] if zones else "")
+    try:
+        return zoneinfo.ZoneInfo(chosen) if chosen else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in the active language (Babel's territory names); US states name their country."""
+    territory = (code or "").split("-")[0].upper()
+    return _locale(babel_locale(language)).territories.get(territory, code)

@@ -14,7 +14,7 @@ class RmaConfig(AppConfig):
         # none of them), and what one satellite stored is made readable to another.
         from rma.integrations import subscribers as integrations
         from rma.logistics import subscribers as logistics
-        from rma.logistics.documents import problems_describe
+        from rma.logistics.documents import dropoff_qr_png, problems_describe
         from rma.messaging import notifications
         from rma.messaging import subscribers as messaging
 
@@ -22,6 +22,7 @@ class RmaConfig(AppConfig):
         logistics.register()
         integrations.register()
         notifications.describer_register("problems", problems_describe)
+        notifications.qr_drawer_register(lambda case: dropoff_qr_png(case.rma_number))
 
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from policies.taxonomy import Basis, ReturnMethod
 from returns_portal.formatting import format_date, format_money
@@ -46,6 +47,13 @@ class CaseFacts:
     offer_amount: Decimal | None = None
     currency: str = ""
     statutory_refund_due_on: datetime.date | None = None
+    # What the emails tell besides the state: the last day the label or QR code works (logistics knows it),
+    # what comes back and when (the quote frozen at filing), and whether the return came from a withdrawal.
+    return_by: datetime.date | None = None
+    refund_amount: Decimal | None = None
+    credit_amount: Decimal | None = None
+    promised_refund_days: int | None = None
+    from_withdrawal: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,13 @@ class CasePresentation:
     extra: tuple = field(default=())  # muted sentences after the main ones (the law's latest refund date)
 
 
-def case_facts(case, *, has_label: bool) -> CaseFacts:
-    """The facts of one case; ``has_label`` comes from logistics, which the core does not import."""
+def case_facts(case, *, has_label: bool, return_by: datetime.date | None = None) -> CaseFacts:
+    """The facts of one case; ``has_label`` and ``return_by`` come from logistics, which the core does not import."""
+    from rma.cases.models import WithdrawalStatement
+    from rma.cases.services.quote import quote_for_case
+
     items = list(case.items.all())
+    quote = quote_for_case(case)
     return CaseFacts(
         status=case.status,
         kind=case.kind,
@@ -84,6 +96,11 @@ def case_facts(case, *, has_label: bool) -> CaseFacts:
         offer_amount=case.offer_amount,
         currency=case.currency,
         statutory_refund_due_on=case.statutory_refund_due_on,
+        return_by=return_by,
+        refund_amount=quote.refund_amount if quote.has_refund else None,
+        credit_amount=quote.credit_amount if quote.has_credit else None,
+        promised_refund_days=quote.promised_refund_days,
+        from_withdrawal=WithdrawalStatement.objects.filter(case=case).exists(),
     )
 
 
@@ -272,6 +289,11 @@ def email_body(event: str, facts: CaseFacts):
     Placeholders are those of ``rma.messaging.notices`` (``%(carrier)s``, ``%(tracking)s``…).
     """
     r = facts.resolutions
+    if event == "filed" and facts.from_withdrawal:
+        return _(
+            "We have opened return %(rma)s for the goods you withdrew from. Your updated acknowledgement of the "
+            "withdrawal, with this return number, is attached. The next step follows in a separate message."
+        )
     if event == "filed" and facts.auto_approved:
         return _(
             "Thank you. We have received your request to return the items below, and it is already approved. "
@@ -284,17 +306,17 @@ def email_body(event: str, facts: CaseFacts):
     if event == "label_ready" and facts.method == ReturnMethod.DROP_OFF_QR:
         return _(
             "Your return is ready to send. Pack the items, take the parcel to a %(carrier)s drop-off point and "
-            "show the QR code on your return's page: they print the label for you. Tracking number: %(tracking)s."
+            "show the QR code in this email: they print the label for you. Tracking number: %(tracking)s."
         )
     if event == "label_ready" and facts.method == ReturnMethod.RETURN_CENTER:
         return _(
-            "Your return is ready. Pack the items, bring the parcel to our return centre and show the QR code on "
-            "your return's page at the desk. Tracking number: %(tracking)s."
+            "Your return is ready. Pack the items, bring the parcel to our return centre and show the QR code in "
+            "this email at the desk. Tracking number: %(tracking)s."
         )
     if event == "ship_reminder" and _qr_method(facts):
         return _(
-            "Your return is ready but your parcel has not been sent yet. Please send it soon: the QR code on your "
-            "return's page is valid for a limited time."
+            "Your return is ready but your parcel has not been sent yet. Please send it soon: the QR code in this "
+            "email is valid for a limited time."
         )
     if event == "received" and r and not r <= {Resolution.REFUND}:
         if r <= {Resolution.STORE_CREDIT}:
@@ -303,3 +325,66 @@ def email_body(event: str, facts: CaseFacts):
             return _("Your parcel has arrived at our returns centre. We will send you your item shortly.")
         return _("Your parcel has arrived at our returns centre. We will settle your return shortly.")
     return None
+
+
+# The events whose emails say what the customer gets back and when (while the return is still open).
+MONEY_EVENTS = frozenset({"filed", "approved", "label_ready", "in_transit", "received", "inspected"})
+
+
+def email_facts(event: str, facts: CaseFacts) -> tuple[str, ...]:
+    """What an email carries besides its body: the return-by date, the amounts and when the money comes.
+
+    Nothing is said that the state contradicts: no amount for a finished or dead return, no date for a
+    label that is no longer offered.
+    """
+    lines = []
+    if event in ("label_ready", "ship_reminder") and facts.return_by and present(facts).documents_offered:
+        date = format_date(facts.return_by, "long")
+        if _qr_method(facts):
+            lines.append(_("Send the parcel by %(date)s: after that day the QR code no longer works.") % {"date": date})
+        else:
+            lines.append(_("Send the parcel by %(date)s: after that day the label no longer works.") % {"date": date})
+    if event in MONEY_EVENTS and facts.status in OPEN_STATUSES and facts.status != S.AWAITING_CUSTOMER:
+        if facts.refund_amount:
+            amount = format_money(facts.refund_amount, facts.currency)
+            if not facts.needs_shipment:
+                lines.append(
+                    _("You get %(amount)s back to your original payment method as soon as we have settled your claim.")
+                    % {"amount": amount}
+                )
+            elif facts.promised_refund_days:
+                lines.append(
+                    ngettext(
+                        "You get %(amount)s back to your original payment method within %(days)s day after we "
+                        "receive your items.",
+                        "You get %(amount)s back to your original payment method within %(days)s days after we "
+                        "receive your items.",
+                        facts.promised_refund_days,
+                    )
+                    % {"amount": amount, "days": facts.promised_refund_days}
+                )
+            else:
+                lines.append(
+                    _("You get %(amount)s back to your original payment method once we have received and checked "
+                      "your items.") % {"amount": amount}
+                )  # fmt: skip
+            if facts.statutory_refund_due_on:
+                lines.append(
+                    _("By law we refund you by %(date)s at the latest.")
+                    % {"date": format_date(facts.statutory_refund_due_on, "long")}
+                )
+        if facts.credit_amount:
+            lines.append(
+                _("You get %(amount)s of store credit once we have received and checked your items.")
+                % {"amount": format_money(facts.credit_amount, facts.currency)}
+                if facts.needs_shipment
+                else _("You get %(amount)s of store credit as soon as we have settled your claim.")
+                % {"amount": format_money(facts.credit_amount, facts.currency)}
+            )
+        lines.extend(_goods_notes(facts))
+    return tuple(str(line) for line in lines)
+
+
+def email_qr(event: str, facts: CaseFacts) -> bool:
+    """The drop-off QR code travels in the email itself (an inline image) where showing it is the next step."""
+    return event in ("label_ready", "ship_reminder") and present(facts).primary == "qr"

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from returns_portal import outbox
-from returns_portal.formatting import format_money
+from returns_portal.formatting import format_money, zone_for
 from rma.access.tokens import case_url, unsubscribe_url
 from rma.cases import events, presenters
 from rma.cases.models import DeductionReason, ReturnCase
@@ -39,6 +39,30 @@ _describers: dict[str, Callable[[list], str]] = {}
 
 def describer_register(param: str, describe: Callable[[list], str]) -> None:
     _describers[param] = describe
+
+
+# The drop-off QR code of a case as a PNG (rma.logistics draws it; registered by the composition root).
+_qr_drawers: list[Callable[[ReturnCase], bytes]] = []
+QR_CID = "dropoff-qr@returns-portal"
+
+
+def qr_drawer_register(draw: Callable[[ReturnCase], bytes]) -> None:
+    _qr_drawers[:] = [draw]
+
+
+class RelatedImagesEmail(EmailMultiAlternatives):
+    """An email whose HTML shows images carried inside it (multipart/related, each with its Content-ID)."""
+
+    def __init__(self, *args, images: tuple[tuple[str, bytes], ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.images = images  # (content id, PNG bytes)
+
+    def message(self, **kwargs):
+        msg = super().message(**kwargs)
+        html = msg.get_body(preferencelist=("html",))
+        for cid, png in self.images:
+            html.add_related(png, "image", "png", cid=f"<{cid}>", disposition="inline", filename="qr-code.png")
+        return msg
 
 
 def describe(param: str, values: list) -> str:
@@ -104,12 +128,17 @@ class MessageData:
     label_url: str = ""
     # The body the case's facts call for (rma.cases.presenters.email_body), else the notice's own.
     body: Promise | str | None = None
+    # The return-by date, amounts and timing (rma.cases.presenters.email_facts), already in the case's language.
+    facts: tuple = ()
+    qr_png: bytes = b""  # the drop-off QR code, shown inline where showing it is the next step
+    time_zone: str = ""  # IANA name; empty: the shop's
 
 
 def render_message(data: MessageData) -> tuple[str, str, str]:
     """Subject, plain text and HTML of one message in its language; money formatted by Babel there."""
     raw = data.params
-    with translation.override(data.language):
+    zone = zoneinfo_or_default(data.time_zone)
+    with translation.override(data.language), timezone.override(zone):
         params = {
             **{k: raw.get(k, "") for k in ("rma", "reason", "question", "carrier", "tracking", "code", "number")},
             "problems": describe("problems", raw.get("problems", [])),
@@ -135,6 +164,8 @@ def render_message(data: MessageData) -> tuple[str, str, str]:
             "label_url": data.label_url,
             "shop_name": settings.SHOP_NAME,
             "items": data.items,
+            "facts": data.facts,
+            "qr_cid": QR_CID if data.qr_png else "",
         }
         text = render_to_string("rma/emails/notification.txt", context)
         html = render_to_string("rma/emails/notification.html", context)
@@ -148,9 +179,22 @@ def _shipment(case: ReturnCase):
         return None
 
 
+def zoneinfo_or_default(name: str) -> datetime.tzinfo:
+    return zone_for("", name) if name else timezone.get_default_timezone()
+
+
+def _return_by(shipment, zone) -> datetime.date | None:
+    """The last day the label or QR code works: the labels' sweep expires it LABEL_VALID_DAYS after it was made."""
+    if shipment is None:
+        return None
+    ends = shipment.created_at + datetime.timedelta(days=settings.LABEL_VALID_DAYS)
+    return timezone.localtime(ends, zone).date() - datetime.timedelta(days=1)
+
+
 def message_data(notification: Notification) -> MessageData:
     case = notification.case
     shipment = _shipment(case)
+    zone = zone_for(case.country, case.customer.time_zone)
     extra = notification.params or {}
     params = {
         "rma": case.rma_number,
@@ -168,7 +212,10 @@ def message_data(notification: Notification) -> MessageData:
         "deductions": extra.get("deductions", []),
     }
     items = tuple((i.order_line.name, i.quantity) for i in case.items.select_related("order_line"))
-    facts = presenters.case_facts(case, has_label=shipment is not None)
+    facts = presenters.case_facts(case, has_label=shipment is not None, return_by=_return_by(shipment, zone))
+    with translation.override(notification.language), timezone.override(zone):
+        lines = presenters.email_facts(notification.event, facts)
+    draw_qr = presenters.email_qr(notification.event, facts) and _qr_drawers
     return MessageData(
         event=notification.event,
         language=notification.language,
@@ -178,6 +225,9 @@ def message_data(notification: Notification) -> MessageData:
         case_url=case_url(case),
         label_url=case_url(case, "portal:case_label") if presenters.email_label_link(facts) else "",
         body=presenters.email_body(notification.event, facts),
+        facts=lines,
+        qr_png=_qr_drawers[0](case) if draw_qr else b"",
+        time_zone=str(zone),
     )
 
 
@@ -207,30 +257,47 @@ def preview_data(event: str, language: str) -> MessageData:
         },  # fmt: skip
         case_url=f"{settings.SITE_URL}/",
         label_url=f"{settings.SITE_URL}/",
+        facts=("…",),
     )
 
 
-def _render(notification: Notification) -> tuple[str, str, str]:
-    return render_message(message_data(notification))
-
-
 def _send_email(notification: Notification) -> tuple[str, str]:
-    subject, text, html = _render(notification)
+    data = message_data(notification)
+    subject, text, html = render_message(data)
     if not NOTICES[notification.event].essential:
         with translation.override(notification.language):
             text += "\n" + str(UNSUBSCRIBE_TEXT) % {
                 "url": unsubscribe_url(notification.case.customer, notification.language)
             }
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+    images = ((QR_CID, data.qr_png),) if data.qr_png else ()
+    message = RelatedImagesEmail(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.recipient], images=images)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in _attachments(notification):
+        message.attach(filename, content, mimetype)
     message.send()
     return subject, text
 
 
+# Files an email carries for an event (the withdrawal acknowledgement with its return number, from
+# rma.messaging.withdrawal): event -> function(case) -> [(filename, bytes, mimetype)].
+_attachers: dict[str, Callable[[ReturnCase], list]] = {}
+
+
+def attacher_register(event: str, attach: Callable[[ReturnCase], list]) -> None:
+    _attachers[event] = attach
+
+
+def _attachments(notification: Notification) -> list:
+    attach = _attachers.get(notification.event)
+    return attach(notification.case) if attach else []
+
+
 def _send_sms(notification: Notification) -> tuple[str, str]:
-    subject, _text, _html = _render(notification)
+    data = message_data(notification)
+    subject, _text, _html = render_message(data)
     with translation.override(notification.language):
-        body = f"{subject} {case_url(notification.case)}"
+        # The subject, the one fact that matters most (the return-by date or the amount), and the link.
+        body = " ".join([subject, *data.facts[:1], case_url(notification.case)])
     ports.sms_gateway().send(to=notification.recipient, body=body, idempotency_key=notification.idempotency_key)
     return "", body
 

@@ -8,7 +8,14 @@ translated, what is wrong and where. See docs/documents.md.
 from collections.abc import Mapping
 
 from rma.logistics.documents.build import RETURN_CENTER, address_from, shipment_data_from_case
-from rma.logistics.documents.codes import code128_svg, dropoff_code_sign, dropoff_code_verify, dropoff_qr_svg, qr_svg
+from rma.logistics.documents.codes import (
+    code128_svg,
+    dropoff_code_sign,
+    dropoff_code_verify,
+    dropoff_qr_png,
+    dropoff_qr_svg,
+    qr_svg,
+)
 from rma.logistics.documents.data import Address, DocumentLine, PageFormat, ReturnPurpose, ShipmentDocumentData
 from rma.logistics.documents.errors import (
     DocumentError,
@@ -68,6 +75,7 @@ __all__ = [
     "documents_required",
     "dropoff_code_sign",
     "dropoff_code_verify",
+    "dropoff_qr_png",
     "dropoff_qr_svg",
     "label_pdf",
     "problems_describe",

@@ -111,6 +111,13 @@ def dropoff_code_verify(value: str, *, max_age: float | None = None) -> str:
     return rma_number
 
 
+def dropoff_qr_png(rma_number: str, *, scale: int = 6) -> bytes:
+    """The drop-off QR code as a PNG for emails (mail programs show PNG, few show SVG), ``scale`` px a module."""
+    out = io.BytesIO()
+    segno.make(dropoff_code_sign(rma_number), error="m").save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
 def dropoff_qr_svg(rma_number: str) -> bytes:
     """The drop-off QR code for the portal page or an email: a signed RMA reference."""
     return qr_svg(dropoff_code_sign(rma_number))
