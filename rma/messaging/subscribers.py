@@ -13,9 +13,9 @@ from returns_portal import outbox
 from rma.cases import events
 from rma.cases.models import WithdrawalStatement
 from rma.messaging.models import Notification
-from rma.messaging.notifications import notification_queue
+from rma.messaging.notifications import attacher_register, notification_queue
 from rma.messaging.services import notification_retry
-from rma.messaging.withdrawal import withdrawal_acknowledgement_retry
+from rma.messaging.withdrawal import withdrawal_acknowledgement_retry, withdrawal_case_attachments
 
 
 def _events_so_far(event) -> str:
@@ -112,6 +112,7 @@ def register() -> None:
             fields={"attempts": "acknowledgement_attempts", "last_error": "acknowledgement_error"},
         )
     )  # fmt: skip
+    attacher_register("filed", withdrawal_case_attachments)
     for event_type in NOTIFY:
         bus.subscribe(event_type, on_case_event)
     bus.subscribe(events.WithdrawalSubmitted, on_withdrawal)

@@ -8,17 +8,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 
 from returns_portal import outbox
-from returns_portal.formatting import format_datetime
+from returns_portal.formatting import format_datetime, zone_for
 from returns_portal.pdf import pdf_base_url, pdf_url_fetcher
 from rma.access.tokens import withdrawal_url
-from rma.cases.models import WithdrawalStatement
+from rma.cases.models import ReturnCase, WithdrawalStatement
 from rma.cases.services.errors import CaseConflict, CasePermissionDenied
+from rma.cases.services.withdrawal import withdrawal_assess
 
 logger = logging.getLogger(__name__)
 
@@ -27,17 +29,38 @@ ACK_SUBJECT = gettext_lazy("Acknowledgement of your withdrawal from order %(numb
 SEND_LEASE = datetime.timedelta(minutes=2)
 
 
-def withdrawal_ack_pdf(statement: WithdrawalStatement) -> bytes:
+def _zone(statement: WithdrawalStatement):
+    customer = statement.order.customer
+    return zone_for(customer.country, customer.time_zone)
+
+
+def _context(statement: WithdrawalStatement) -> dict:
+    """What the email and the PDF both say, in the statement's language and the customer's time zone: when
+    it was made, what it covers, what the law excludes and why, and whether the period had ended."""
     with translation.override(statement.language):
-        html = render_to_string(
-            "rma/withdrawal/ack_pdf.html",
-            {
-                "statement": statement,
-                "submitted": format_datetime(statement.submitted_at, "full"),
-                "shop_name": settings.SHOP_NAME,
-            },  # fmt: skip
-        )
+        lookup = reverse("portal:lookup")
+    return {
+        "statement": statement,
+        "submitted": format_datetime(statement.submitted_at, "full"),
+        "shop_name": settings.SHOP_NAME,
+        "assessment": withdrawal_assess(statement=statement),
+        "returns_page": f"{settings.SITE_URL}{lookup}",
+    }
+
+
+def withdrawal_ack_pdf(statement: WithdrawalStatement) -> bytes:
+    with translation.override(statement.language), timezone.override(_zone(statement)):
+        html = render_to_string("rma/withdrawal/ack_pdf.html", _context(statement))
     return HTML(string=html, base_url=pdf_base_url(), url_fetcher=pdf_url_fetcher()).write_pdf()
+
+
+def withdrawal_case_attachments(case: ReturnCase) -> list:
+    """The "filed" email of a return opened from a withdrawal carries the acknowledgement again, now with the
+    return number (registered with rma.messaging.notifications)."""
+    statement = WithdrawalStatement.objects.select_related("order__customer", "case").filter(case=case).first()
+    if statement is None:
+        return []
+    return [(f"withdrawal-{statement.order.number}.pdf", withdrawal_ack_pdf(statement), "application/pdf")]
 
 
 class AcknowledgementBusy(Exception):
@@ -120,14 +143,12 @@ def withdrawal_acknowledge(*, statement_id: int) -> WithdrawalStatement:
 def _send(statement: WithdrawalStatement) -> None:
     pdf = withdrawal_ack_pdf(statement)
     order = statement.order
-    with translation.override(statement.language):
+    with translation.override(statement.language), timezone.override(_zone(statement)):
         subject = str(ACK_SUBJECT) % {"number": order.number}
         text = render_to_string(
             "rma/withdrawal/ack_email.txt",
             {
-                "statement": statement,
-                "submitted": format_datetime(statement.submitted_at, "full"),
-                "shop_name": settings.SHOP_NAME,
+                **_context(statement),
                 # Only this link, sent to the order's address on file, shows the items and opens the return.
                 "items_link": withdrawal_url(statement),
                 "link_days": settings.PORTAL_ACCESS["withdrawal_link_days"],

@@ -19,6 +19,7 @@ from policies import selectors as policy_selectors
 from policies.explain import render_step
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 from returns_portal.client_address import client_address
+from returns_portal.formatting import zone_for
 from rma.access import services as access
 from rma.access import tokens
 from rma.access.throttles import Throttled
@@ -560,7 +561,10 @@ def withdraw_items(request, token):
     if statement.case_id is not None:
         _grant_case(request, rma_number=statement.case.rma_number, customer_id=statement.case.customer_id)
         return redirect("portal:case_detail", rma_number=statement.case.rma_number)
-    choices = services.withdrawal_choices(statement=statement)
+    customer = statement.order.customer
+    timezone.activate(zone_for(customer.country, customer.time_zone))  # times in the customer's zone, not the shop's
+    assessment = services.withdrawal_assess(statement=statement)
+    choices = assessment.choices
     form = WithdrawalItemsForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -572,4 +576,4 @@ def withdraw_items(request, token):
             messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
             return redirect("portal:case_detail", rma_number=case.rma_number)
     return render(request, "rma/portal/withdraw_items.html",
-                  {"statement": statement, "form": form, "choices": choices})  # fmt: skip
+                  {"statement": statement, "form": form, "choices": choices, "assessment": assessment})  # fmt: skip

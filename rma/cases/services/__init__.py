@@ -72,8 +72,10 @@ from rma.cases.services.payments import (
 from rma.cases.services.quote import Quote, methods_offered, quote_build, quote_for_case
 from rma.cases.services.sla import case_expire, sla_sweep
 from rma.cases.services.withdrawal import (
+    WithdrawalAssessment,
     WithdrawalChoice,
     withdrawal_applies,
+    withdrawal_assess,
     withdrawal_case_open,
     withdrawal_choices,
     withdrawal_request,
@@ -156,8 +158,10 @@ __all__ = [
     "sla_sweep",
     "case_expire",
     "survey_submit",
+    "WithdrawalAssessment",
     "WithdrawalChoice",
     "withdrawal_applies",
+    "withdrawal_assess",
     "withdrawal_case_open",
     "withdrawal_choices",
     "withdrawal_request",

@@ -123,7 +123,7 @@ def _needs_shipment(items: list[ItemRequest]) -> bool:
     return limit is None or total >= limit
 
 
-def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int):
+def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int, today=None):
     line = request.order_line
     if line.order.customer_id != customer.pk:
         raise CaseInvalid(_("This item is not part of your orders."))
@@ -139,7 +139,7 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
         raise CaseInvalid(_("Tell us what you would like instead of %(item)s.") % {"item": line.name})
     policy, decision = item_decision(
         order_line=line, reason=request.reason, country=customer.country, context=context,
-        previous_returns=previous_returns,
+        previous_returns=previous_returns, today=today,
     )  # fmt: skip
     if not decision.eligible:
         raise CaseInvalid(_("%(item)s cannot be returned for this reason.") % {"item": line.name})
@@ -153,11 +153,17 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
 
 
 def case_open(
-    *, customer: Customer, items: list[ItemRequest], language: str, return_method: str | None = None
+    *,
+    customer: Customer,
+    items: list[ItemRequest],
+    language: str,
+    return_method: str | None = None,
+    claimed_on: datetime.date | None = None,
 ) -> ReturnCase:
     """File a case for a customer. Approves it at once when every item may be and the policy allows.
 
     The fees of the quote the customer saw (``rma.cases.services.quote``) are frozen on the case and its items.
+    ``claimed_on`` is the day the claim counts from when it is not today (a withdrawal made earlier).
     """
     if not items:
         raise CaseInvalid(_("Choose at least one item to return."))
@@ -173,7 +179,8 @@ def case_open(
         context = policy_selectors.policy_context(country=customer.country)
         previous = customer_previous_returns(customer.pk)
         checked = [
-            (request, *_check_item(customer, request, context=context, previous_returns=previous)) for request in items
+            (request, *_check_item(customer, request, context=context, previous_returns=previous, today=claimed_on))
+            for request in items
         ]
         policy = checked[0][1]
         decisions = [d for _r, _p, d in checked]
@@ -183,7 +190,7 @@ def case_open(
         quoted = quote.quote_build(
             currency=currency,
             lines=[(r.order_line.name, r.quantity, r.order_line.unit_price, r.resolution, d) for r, _p, d in checked],
-            method=return_method, policy=policy, today=timezone.localdate(),
+            method=return_method, policy=policy, today=claimed_on or timezone.localdate(),
         )  # fmt: skip
         needs_shipment = _needs_shipment(items)
         case = ReturnCase(

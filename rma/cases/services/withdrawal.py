@@ -7,14 +7,19 @@ with a PDF giving the statement's content and the date and time it was made. Onl
 that email shows the order's items, for the customer to choose what goes back, and opens the return.
 """
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from policies.explain import render_step
 from policies.law import EU_MEMBER_STATES
+from policies.rules import Step
+from policies.taxonomy import Reason
+from returns_portal.formatting import zone_for
 from rma.access import throttles
 from rma.cases import events, selectors
 from rma.cases.models import ReturnCase, WithdrawalStatement
@@ -77,16 +82,98 @@ class WithdrawalChoice:
     quantity: int
 
 
-def withdrawal_choices(*, statement: WithdrawalStatement) -> list[WithdrawalChoice]:
-    """What the linked page offers: the lines not yet in a return that the statutory right covers."""
+@dataclass(frozen=True)
+class WithdrawalExcluded:
+    """An order line the law leaves out of the withdrawal, with the legal reason (the engine's step)."""
+
+    line: OrderLine
+    step: Step
+
+    @property
+    def reason(self) -> str:
+        return render_step(self.step)
+
+    @property
+    def reference(self) -> str:
+        return self.step.reference
+
+
+@dataclass(frozen=True)
+class WithdrawalLate:
+    """An order line whose withdrawal period had ended when the customer withdrew; the legal guarantee may
+    still cover a fault in it until ``guarantee_until``."""
+
+    line: OrderLine
+    period_ended_on: datetime.date
+    guarantee_until: datetime.date | None
+
+
+@dataclass(frozen=True)
+class WithdrawalAssessment:
+    """What a withdrawal covers, judged on the day it was made (not the day its link is opened)."""
+
+    withdrawn_on: datetime.date
+    choices: list[WithdrawalChoice] = field(default_factory=list)
+    excluded: list[WithdrawalExcluded] = field(default_factory=list)
+    late: list[WithdrawalLate] = field(default_factory=list)
+    already_returned: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def period_ended_on(self) -> datetime.date | None:
+        return max((late.period_ended_on for late in self.late), default=None)
+
+    @property
+    def guarantee_until(self) -> datetime.date | None:
+        return max((late.guarantee_until for late in self.late if late.guarantee_until), default=None)
+
+    @property
+    def all_late(self) -> bool:
+        """Nothing could be withdrawn because the period had ended: the customer is told so plainly."""
+        return bool(self.late) and not self.choices
+
+
+EXCLUSION_STEPS = frozenset({"statutory_exception", "statutory_condition_bar", "statutory_condition_bar_category"})
+
+
+def withdrawn_on(statement: WithdrawalStatement) -> datetime.date:
+    """The day the customer withdrew, in their own time zone: the day the law counts."""
+    customer = statement.order.customer
+    return timezone.localtime(statement.submitted_at, zone_for(customer.country, customer.time_zone)).date()
+
+
+def withdrawal_assess(*, statement: WithdrawalStatement) -> WithdrawalAssessment:
+    """Sort the order's lines: covered (and how many can still go back), excluded by law (with the reason),
+    too late (with the period's end and the legal guarantee still open), or already in a return."""
     order = statement.order
-    choices = []
+    country = order.customer.country
+    day = withdrawn_on(statement)
+    assessment = WithdrawalAssessment(withdrawn_on=day)
     for line in order.lines.all():
         quantity = cases.returnable_quantity(line)
-        if quantity and cases.item_decision(order_line=line, reason="change_of_mind",
-                                            country=order.customer.country)[1].eligible:  # fmt: skip
-            choices.append(WithdrawalChoice(line=line, quantity=quantity))
-    return choices
+        if not quantity:
+            assessment.already_returned.append(line)
+            continue
+        decision = cases.item_decision(order_line=line, reason=Reason.CHANGE_OF_MIND, country=country, today=day)[1]
+        if decision.eligible:
+            assessment.choices.append(WithdrawalChoice(line=line, quantity=quantity))
+            continue
+        excluded = next((step for step in decision.explanation if step.code in EXCLUSION_STEPS), None)
+        if excluded is not None:
+            assessment.excluded.append(WithdrawalExcluded(line=line, step=excluded))
+            continue
+        fault = cases.item_decision(order_line=line, reason=Reason.DEFECTIVE, country=country,
+                                    today=timezone.localdate())[1]  # fmt: skip
+        assessment.late.append(
+            WithdrawalLate(
+                line=line, period_ended_on=decision.deadline, guarantee_until=fault.deadline if fault.eligible else None
+            )  # fmt: skip
+        )
+    return assessment
+
+
+def withdrawal_choices(*, statement: WithdrawalStatement) -> list[WithdrawalChoice]:
+    """What the linked page offers: the lines not yet in a return that the statutory right covers."""
+    return withdrawal_assess(statement=statement).choices
 
 
 def withdrawal_case_open(*, statement: WithdrawalStatement, quantities: dict[int, int] | None = None) -> ReturnCase:
@@ -114,7 +201,8 @@ def withdrawal_case_open(*, statement: WithdrawalStatement, quantities: dict[int
             requests.append(cases.ItemRequest(order_line=choice.line, quantity=quantity, reason="change_of_mind"))
         if not requests:
             raise CaseInvalid(_("Choose at least one item to send back."))
+        # Judged on the day of the withdrawal: opening the link later does not make a timely withdrawal late.
         statement.case = cases.case_open(customer=statement.order.customer, items=requests,
-                                         language=statement.language)  # fmt: skip
+                                         language=statement.language, claimed_on=withdrawn_on(statement))  # fmt: skip
         statement.save(update_fields=["case"])
     return statement.case
