@@ -1,15 +1,20 @@
 """Django admin for orders, customers and cases; a case's status is read-only here."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.csp import CSP
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
+from rma.access.gifts import gift_code_issue, gift_code_text
 from rma.cases.models import AgentProfile, CaseEvent, Refund, ReturnCase, ReturnItem
+from rma.logistics.gift_slip import gift_slip_pdf
 from rma.logistics.models import Shipment
 from rma.messaging import notifications
 from rma.messaging.models import CannedReply, CannedReplyText, Notification
@@ -38,10 +43,39 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "customer", "currency", "ordered_on", "delivered_on", "ship_country"]
+    """Orders as imported; for gifts, a gift code (shown once, in a message) and the gift slip to print."""
+
+    list_display = ["number", "customer", "currency", "ordered_on", "delivered_on", "ship_country", "gift_slip"]
     search_fields = ["number", "customer__email"]
     list_select_related = ["customer"]
     inlines = [OrderLineInline]
+    actions = ["make_gift_code"]
+
+    @admin.display(description=_("gift slip"))
+    def gift_slip(self, obj):
+        url = reverse("admin:rma_order_gift_slip", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Gift slip (PDF)"))
+
+    @admin.action(description=_("Make a gift code for the selected orders"), permissions=["change"])
+    def make_gift_code(self, request, queryset):
+        for order in queryset:
+            code = gift_code_text(gift_code_issue(order=order, actor=request.user))
+            messages.info(request, _("Gift code for order %(number)s: %(code)s") % {"number": order.number,
+                                                                                    "code": code})  # fmt: skip
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.gift_slip_view)
+        return [path("<int:order_id>/gift-slip/", view, name="rma_order_gift_slip"), *super().get_urls()]
+
+    def gift_slip_view(self, request, order_id):
+        """The gift packing slip with the order's current gift code, in the customer's language."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order.objects.select_related("customer"), pk=order_id)
+        pdf = gift_slip_pdf(order=order, language=order.customer.language)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="gift-slip-{order.number}.pdf"'
+        return response
 
 
 class ReturnItemInline(admin.TabularInline):

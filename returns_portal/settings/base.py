@@ -187,6 +187,7 @@ PORTAL_THROTTLES = {
     "code_request": {"client": [20, 3600], "order": [5, 3600], "email": [5, 3600]},
     "code_attempt": {"client": [30, 3600], "order": [10, 3600]},
     "withdrawal": {"client": [10, 3600], "order": [3, 3600], "email": [5, 3600]},
+    "gift_code": {"client": [20, 3600], "order": [10, 3600]},
 }
 # How long codes and links live; a new unsubscribe token version revokes every older unsubscribe link.
 PORTAL_ACCESS = {

@@ -1,6 +1,8 @@
 """What opens an order to a customer: one-time codes and their magic links."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rma.orders.models import Order
 
@@ -43,3 +45,25 @@ class ThrottleHit(models.Model):
 
     def __str__(self):
         return f"{self.bucket_id} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class GiftCode(models.Model):
+    """A gift code of an order: printed on its gift packing slip or made by the shop in the admin. The code
+    itself is never stored: it is an HMAC of the order number and ``serial`` under the server's secret
+    (``rma.access.gifts``), so the slip can be printed again and a code cannot be read from the database."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="gift_codes")
+    serial = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gift code")
+        verbose_name_plural = _("gift codes")
+        constraints = [models.UniqueConstraint(fields=["order", "serial"], name="gift_code_serial_per_order")]
+
+    def __str__(self):
+        return f"{self.order.number} #{self.serial}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rma.portal import privacy
+from rma.portal import gift, privacy
 from rma.portal import views as portal
 
 app_name = "portal"
@@ -24,6 +24,8 @@ urlpatterns = [
     path("withdraw/", portal.withdraw, name="withdraw"),
     path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),
     path("withdraw/items/<str:token>/", portal.withdraw_items, name="withdraw_items"),
+    path("gift/", gift.gift_start, name="gift_start"),
+    path("gift/items/", gift.gift_items, name="gift_items"),
     path("unsubscribe/<str:token>/", portal.unsubscribe, name="unsubscribe"),
     path("my-data/", privacy.privacy_export_request, name="privacy_export_request"),
     path("my-data/<str:token>/", privacy.privacy_export_download, name="privacy_export_download"),

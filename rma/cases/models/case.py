@@ -129,6 +129,9 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     # Kept back from the refund as quoted at filing (rma.cases.services.quote): the customer's part of the label.
     shipping_fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     auto_approved = models.BooleanField(default=False)
+    # Returned by the recipient of a gift (the case's customer), with the order's gift code: store credit or an
+    # exchange only, never money to the buyer's card, and the buyer is never told (rma.cases.services.gift).
+    gift = models.BooleanField(_("gift return"), default=False)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     info_request = models.TextField(_("information asked for"), blank=True)
     info_response = models.TextField(_("your answer"), blank=True)

@@ -37,6 +37,7 @@ from rma.cases.services.errors import (
     CasePermissionDenied,
     CaseTransitionNotAllowed,
 )
+from rma.cases.services.gift import gift_recipient, gift_return_open
 from rma.cases.services.inspection import case_answer_offer, case_offer_partial_refund, item_inspect
 from rma.cases.services.money import (
     amount_clean,
@@ -158,6 +159,8 @@ __all__ = [
     "sla_sweep",
     "case_expire",
     "survey_submit",
+    "gift_recipient",
+    "gift_return_open",
     "WithdrawalAssessment",
     "WithdrawalChoice",
     "withdrawal_applies",

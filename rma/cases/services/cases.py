@@ -28,6 +28,8 @@ PROBLEM_REASONS = frozenset({Reason.DEFECTIVE, Reason.NOT_AS_DESCRIBED})
 # Reasons a customer must show with photos (of the parcel and the item).
 PHOTO_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT})
 FAULT_ONLY_RESOLUTIONS = frozenset({Resolution.REPAIR, Resolution.REPLACEMENT})
+# What a gift's recipient may get: never money back to the buyer's payment method.
+GIFT_RESOLUTIONS = frozenset({Resolution.STORE_CREDIT, Resolution.EXCHANGE})
 
 
 @dataclass(frozen=True)
@@ -123,10 +125,17 @@ def _needs_shipment(items: list[ItemRequest]) -> bool:
     return limit is None or total >= limit
 
 
-def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int, today=None):
+def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int, today=None,
+                gift_order=None):  # fmt: skip
     line = request.order_line
-    if line.order.customer_id != customer.pk:
+    if line.order_id != getattr(gift_order, "pk", line.order_id) or (
+        gift_order is None and line.order.customer_id != customer.pk
+    ):
         raise CaseInvalid(_("This item is not part of your orders."))
+    if gift_order is not None and request.resolution not in GIFT_RESOLUTIONS:
+        raise CaseInvalid(
+            _("A gift is returned for store credit or an exchange, never for a refund to the buyer's payment method.")
+        )
     if request.quantity < 1 or request.quantity > returnable_quantity(line):
         raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name})
     if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
@@ -159,11 +168,14 @@ def case_open(
     language: str,
     return_method: str | None = None,
     claimed_on: datetime.date | None = None,
+    gift_order=None,
 ) -> ReturnCase:
     """File a case for a customer. Approves it at once when every item may be and the policy allows.
 
     The fees of the quote the customer saw (``rma.cases.services.quote``) are frozen on the case and its items.
     ``claimed_on`` is the day the claim counts from when it is not today (a withdrawal made earlier).
+    ``gift_order``: the recipient of a gift (``customer``) returns items of this order, opened with its gift
+    code (``rma.cases.services.gift``).
     """
     if not items:
         raise CaseInvalid(_("Choose at least one item to return."))
@@ -179,7 +191,17 @@ def case_open(
         context = policy_selectors.policy_context(country=customer.country)
         previous = customer_previous_returns(customer.pk)
         checked = [
-            (request, *_check_item(customer, request, context=context, previous_returns=previous, today=claimed_on))
+            (
+                request,
+                *_check_item(
+                    customer,
+                    request,
+                    context=context,
+                    previous_returns=previous,
+                    today=claimed_on,
+                    gift_order=gift_order,
+                ),
+            )  # fmt: skip
             for request in items
         ]
         policy = checked[0][1]
@@ -205,6 +227,7 @@ def case_open(
             return_shipping_paid_by=quoted.shipping_paid_by,
             return_method=return_method,
             shipping_fee=quoted.shipping_fee if needs_shipment else 0,
+            gift=gift_order is not None,
         )
         case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
         case.save()

@@ -219,6 +219,9 @@ def case_refund(
     passes the case's payout cap."""
     if kind not in {Refund.Kind.REFUND, Refund.Kind.PRICE_REDUCTION}:
         raise CaseInvalid(_("Choose a refund or a price reduction."))
+    if case.gift:
+        # The money would go to the buyer's card and tell the buyer about the return.
+        raise CaseInvalid(_("A gift return is settled with store credit or an exchange, never a refund to the buyer."))
     reason = reason.strip()
     case_lock(case)
     if amount is not None and approval is None:
