@@ -65,6 +65,9 @@ MESSAGES = {
     "basis_chosen": _("The more favourable rule applies: %(basis)s."),
     # What the customer gets and pays.
     "shipping_payer": _("Return shipping is paid by: %(payer)s."),
+    "shipping_payer_customer": _("You pay the return shipping."),
+    "shipping_payer_merchant": _("The shop pays the return shipping."),
+    "shipping_payer_shared": _("You and the shop share the cost of the return shipping."),
     "shipping_shared": _("You pay %(percent)s%% of the return shipping and the shop pays the rest."),
     "free_return_order_value": _("Return shipping is free because your order is worth at least %(amount)s."),
     "free_return_first": _("Return shipping is free for your first return."),
@@ -270,6 +273,19 @@ def country_name(code: str) -> str:
     return Locale.parse(babel_locale()).territories.get(code, code)
 
 
+def region_name(region) -> str:
+    """A region's name in the active language: Babel's name where its code is a territory (EU, US, JP, CN…),
+    else the name the admin gave it."""
+    return region_label(region.code, region.name)
+
+
+def region_label(code: str, name: str) -> str:
+    """``region_name`` for a (code, name) pair, as pickers keep them."""
+    from babel import Locale
+
+    return Locale.parse(babel_locale()).territories.get((code or "").upper()) or name
+
+
 def _percent(value) -> str:
     try:
         return format_number(Decimal(str(value)).normalize())
@@ -306,8 +322,9 @@ def render_step(step: Step | dict) -> str:
     """One step as a sentence in the active language."""
     if isinstance(step, dict):
         step = Step.from_dict(step)
-    template = MESSAGES[step.code]
     params = dict(step.params)
+    # A whole sentence per payer, never a label dropped into one ("paid by: Customer").
+    template = MESSAGES.get(f"{step.code}_{params.get('payer')}", MESSAGES[step.code])
     return str(template) % {name: _param(name, value, params) for name, value in params.items()}
 
 

@@ -46,3 +46,19 @@ def explain_step(step):
     if not step:
         return ""
     return render_step(step)
+
+
+@register.filter
+def country_name(code):
+    """``IT`` as "Italia" in Italian: Babel's territory names in the active language (``US-CA`` names the state)."""
+    from policies.explain import country_name as name
+
+    return name(code) if code else ""
+
+
+@register.filter
+def region_name(region):
+    """A region's name in the active language (Babel's, where its code is a territory such as EU or US)."""
+    from policies.explain import region_name as name
+
+    return name(region) if region else ""

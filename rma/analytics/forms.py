@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from policies.explain import region_label
 from policies.models import Region
 from policies.taxonomy import Category
 
@@ -38,7 +39,11 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["region"].choices = [("", _("All regions")), *Region.objects.values_list("code", "name")]
+        regions = Region.objects.values_list("code", "name")
+        self.fields["region"].choices = [
+            ("", _("All regions")),
+            *((code, region_label(code, name)) for code, name in regions),
+        ]
         self.fields["start"].initial = _month_back(today, DEFAULT_MONTHS - 1)
         self.fields["end"].initial = rules.month_start(today)
 

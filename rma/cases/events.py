@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from returns_portal import events as bus
 from returns_portal.actors import Staff
@@ -197,10 +198,21 @@ class ParcelScanned(CaseEventBase):
 
     @staticmethod
     def headline(row):
+        # The carrier's code read as words (never "picked_up" in a sentence); an unknown one as a plain scan.
+        status = CARRIER_STATUS_LABELS.get(row.data.get("status", ""), _("scanned"))
         return _("Parcel scanned by the carrier: %(status)s %(location)s") % {
-            "status": row.data.get("status", ""),
+            "status": status,
             "location": row.data.get("location", ""),
         }
+
+
+CARRIER_STATUS_LABELS = {
+    "picked_up": gettext_lazy("picked up"),
+    "in_transit": gettext_lazy("on its way"),
+    "out_for_delivery": gettext_lazy("out for delivery"),
+    "delivered": gettext_lazy("delivered"),
+    "exception": gettext_lazy("delivery problem"),
+}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from policies.explain import region_label
 from policies.taxonomy import Reason
 from rma.cases import selectors
 from rma.cases.models import CaseKind, CaseStatus, Compensation, DeductionReason, Inspection, Refund
@@ -130,7 +131,8 @@ class QueueFilterForm(forms.Form):
         language = translation.get_language()
         for name in _STATIC_CHOICES:
             self.fields[name].choices = _translated_choices(self.base_fields[name], name, language)
-        self.fields["region"].choices = [*ANY, *regions]
+        # Cached as stored (code, name); named here in the agent's language.
+        self.fields["region"].choices = [*ANY, *((code, region_label(code, name)) for code, name in regions)]
         self.fields["assignee"].choices = [
             *ANY,
             ("none", _("Nobody")),

@@ -113,7 +113,7 @@ def test_the_answers_carry_the_policys_figures(client, generous_policy):
 def test_publishing_a_new_version_changes_the_answers(client, eu_policy):
     before = faq(client)
     assert "within 30 days of delivery" in answer(before, "window")
-    assert "Return shipping is paid by: Customer." in answer(before, "shipping")
+    assert "You pay the return shipping." in answer(before, "shipping")
     admin = UserFactory(username="policy-admin")
     draft = services.policy_copy_as_draft(policy=eu_policy, actor=admin)
     services.policy_update_draft(policy=draft, actor=admin, window_days=60, return_shipping_paid_by="merchant",
@@ -122,7 +122,7 @@ def test_publishing_a_new_version_changes_the_answers(client, eu_policy):
     after = faq(client)
     assert "within 60 days of delivery" in answer(after, "window")
     assert "within 30 days" not in after
-    assert "Return shipping is paid by: Shop." in answer(after, "shipping")
+    assert "The shop pays the return shipping." in answer(after, "shipping")
     assert "A restocking fee of 5% of the price" in answer(after, "fee")
     # Refunds only: the question about exchanges and store credit no longer applies.
     assert answer(before, "exchange") and not answer(after, "exchange")
