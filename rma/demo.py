@@ -15,7 +15,7 @@ from django.utils import timezone
 from policies.law import EU_MEMBER_STATES
 from policies.models import Region, RegionCountry, ReturnCenter, ReturnPolicy
 from policies.services import policy_create_draft, policy_publish
-from rma.access import roles
+from rma.access import gifts, roles
 from rma.cases import services
 from rma.cases.models import ReturnCase
 from rma.orders.models import Customer, Order, OrderLine
@@ -383,4 +383,6 @@ def demo_load() -> dict:
     orders = _orders(today)
     _cases(agent, User.objects.get(username="supervisor"))
     analytics_demo_load()
-    return {"staff": STAFF, "orders": demo_orders_described(orders, today)}
+    gift_order = Order.objects.get(number="IT-1001")
+    gift_code = gifts.gift_code_text(gifts.gift_code_current(order=gift_order))
+    return {"staff": STAFF, "orders": demo_orders_described(orders, today), "gift": (gift_order, gift_code)}

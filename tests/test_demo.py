@@ -53,4 +53,5 @@ def test_demo_orders_stay_valid_whenever_loaded_and_are_printed():
     assert f"change-of-mind return possible until {decision.deadline:%Y-%m-%d}" in printed
     it = ReturnCase.objects.get(items__order_line__order__number="IT-1001")
     assert re.search(rf"IT-1001 +giulia\.rossi@example\.com +it +return {it.rma_number}: exchange", printed)
+    assert re.search(r"gift/: order IT-1001, gift code [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", printed)
     assert re.search(r"IT-0901 .*past the change-of-mind window; faults .* until .*; a late EU withdrawal", printed)

@@ -18,3 +18,5 @@ class Command(BaseCommand):
         out("\nDemo orders at http://127.0.0.1:8000/<language>/ (order number + email), as of today:")
         for order, shows in result["orders"]:
             out(f"  {order.number:<8} {order.customer.email:<28} {order.customer.language:<7} {shows}")
+        gift_order, code = result["gift"]
+        out(f"\nA gift return at http://127.0.0.1:8000/it/gift/: order {gift_order.number}, gift code {code}")

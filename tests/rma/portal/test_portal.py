@@ -275,7 +275,8 @@ def test_eu_withdrawal_function_with_confirmation_and_a_durable_acknowledgement(
     assert "Maria Rossi" in text and order.number in text and "2026" in text
     link = re.search(r"(/en/withdraw/items/[^/\s]+/)", ack.body).group(1)
     choose = client.get(link).content.decode()
-    assert "Wool jacket" in choose and "Engraved mug" not in choose  # the mug is excepted (personalised)
+    assert "Wool jacket" in choose and "Engraved mug (up to" not in choose  # the mug is excepted (personalised)
+    assert "Engraved mug: The legal right of withdrawal does not cover" in choose  # listed with the legal reason
     opened = client.post(link, {f"qty_{order.lines.get(name='Wool jacket').pk}": "2"})
     statement.refresh_from_db()
     assert statement.case.items.get().order_line.name == "Wool jacket"
