@@ -3,6 +3,7 @@ when the money comes, in the case's language and time zone (issue #18 item 9).""
 
 import datetime
 import io
+import itertools
 from decimal import Decimal
 from email import policy
 from email.parser import BytesParser
@@ -110,8 +111,8 @@ def test_dates_follow_the_customers_time_zone(eu_policy):
     assert any(tokyo in fact for fact in data.facts) and data.time_zone == "Asia/Tokyo"
 
 
-def facts(status, method, resolutions, **extra):
-    return presenters.CaseFacts(status=status, kind=CaseKind.RETURN, method=method, needs_shipment=True,
+def facts(status, method, resolutions, kind=CaseKind.RETURN, **extra):
+    return presenters.CaseFacts(status=status, kind=kind, method=method, needs_shipment=True,
                                 resolutions=frozenset(resolutions), has_label=True, currency="EUR",
                                 return_by=datetime.date(2026, 12, 30), promised_refund_days=7, **extra)  # fmt: skip
 
@@ -121,34 +122,35 @@ def test_email_facts_by_state_kind_and_method(language):
     with translation.override(language):
         refund_words = gettext("You get %(amount)s back to your original payment method within %(days)s days after "
                                "we receive your items.").split("%(amount)s")[1].split("%(days)s")[0]  # fmt: skip
-        for status in S.values:
-            for method in ReturnMethod.values:
-                for resolutions, amounts in (
-                    ({Resolution.REFUND}, {"refund_amount": Decimal("75.10")}),
-                    ({Resolution.STORE_CREDIT}, {"credit_amount": Decimal("88.00")}),
-                    ({Resolution.EXCHANGE}, {}),
-                    ({Resolution.REPAIR}, {}),
-                ):
-                    shown = facts(status, method, resolutions, **amounts)
-                    label = presenters.email_facts("label_ready", shown)
-                    said = " ".join(label)
-                    date = format_date(datetime.date(2026, 12, 30), "long")
-                    # The return-by date only while the label or QR code is offered.
-                    assert (date in said) == (status == S.LABEL_ISSUED), (status, method)
-                    # Money is promised only while the return is open, and only the money asked for.
-                    refund = format_money(Decimal("75.10"), "EUR")
-                    credit = format_money(Decimal("88.00"), "EUR")
-                    open_ = status in presenters.OPEN_STATUSES and status != S.AWAITING_CUSTOMER
-                    assert (refund in said) == (open_ and Resolution.REFUND in resolutions), (status, resolutions)
-                    assert (credit in said) == (open_ and Resolution.STORE_CREDIT in resolutions)
-                    if Resolution.REFUND not in resolutions:
-                        assert refund_words not in said
-                    # The QR code travels in the email exactly when showing it is the next step.
-                    qr = presenters.email_qr("label_ready", shown)
-                    assert qr == (status == S.LABEL_ISSUED and method != ReturnMethod.MAIL_LABEL)
-                    received = presenters.email_body("received", facts(S.RECEIVED, method, resolutions))
-                    if resolutions != {Resolution.REFUND}:
-                        assert received and gettext("We will refund you") not in str(received)
+        for status, method, kind in itertools.product(S.values, ReturnMethod.values, CaseKind.values):
+            for resolutions, amounts in (
+                ({Resolution.REFUND}, {"refund_amount": Decimal("75.10")}),
+                ({Resolution.STORE_CREDIT}, {"credit_amount": Decimal("88.00")}),
+                ({Resolution.EXCHANGE}, {}),
+                ({Resolution.REPAIR}, {}),
+            ):
+                shown = facts(status, method, resolutions, kind, **amounts)
+                label = presenters.email_facts("label_ready", shown)
+                said = " ".join(label)
+                date = format_date(datetime.date(2026, 12, 30), "long")
+                # The return-by date only while the label or QR code is offered.
+                assert (date in said) == (status == S.LABEL_ISSUED), (status, method)
+                # Money is promised only while the return is open, and only the money asked for.
+                refund = format_money(Decimal("75.10"), "EUR")
+                credit = format_money(Decimal("88.00"), "EUR")
+                open_ = status in presenters.OPEN_STATUSES and status != S.AWAITING_CUSTOMER
+                assert (refund in said) == (open_ and Resolution.REFUND in resolutions), (status, resolutions)
+                assert (credit in said) == (open_ and Resolution.STORE_CREDIT in resolutions)
+                if Resolution.REFUND not in resolutions:
+                    assert refund_words not in said
+                # The QR code travels in the email exactly when showing it is the next step.
+                qr = presenters.email_qr("label_ready", shown)
+                assert qr == (status == S.LABEL_ISSUED and method != ReturnMethod.MAIL_LABEL)
+                received = presenters.email_body("received", facts(S.RECEIVED, method, resolutions, kind))
+                if resolutions != {Resolution.REFUND}:
+                    assert received and gettext("We will refund you") not in str(received)
+                filed = presenters.email_body("filed", facts(S.APPROVED, method, resolutions, kind, auto_approved=True))
+                assert filed and "as soon as it is approved" not in str(filed)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
