@@ -4,6 +4,7 @@ in any shipped language."""
 import pytest
 from django.conf import settings
 
+from rma.access import gifts
 from rma.cases import services
 from tests.rma.factories import OrderFactory, OrderLineFactory
 from tests.rma.portal.test_portal import sent_code
@@ -45,6 +46,15 @@ def test_portal_pages_have_no_serious_accessibility_violations(live_server, new_
     found["case"] = violations(page)
     page.goto(f"{live_server.url}/{language}/withdraw/")
     found["withdraw"] = violations(page)
+    page.goto(f"{live_server.url}/{language}/gift/")
+    found["gift"] = violations(page)
+    page.fill("#id_order_number", order.number)
+    page.fill("#id_gift_code", gifts.gift_code_text(gifts.gift_code_current(order=order)))
+    page.fill("#id_name", "Chiara")
+    page.fill("#id_email", f"gift-{language}@example.com")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/gift/items/")
+    found["gift_items"] = violations(page)
     page.goto(f"{live_server.url}/{language}/preferences/")
     found["preferences"] = violations(page)
     page.goto(f"{live_server.url}/{language}/policies/{eu_policy.region.code}/faq/")
