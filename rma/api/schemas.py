@@ -2,7 +2,6 @@
 database would refuse is refused here first, with its field path."""
 
 import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
@@ -23,7 +22,8 @@ Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")]
 Day = Annotated[datetime.date, Field(ge=datetime.date(1970, 1, 1), le=datetime.date(2999, 12, 31))]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+# Amounts travel as strings (no binary floating point): "19.90".
+Money = Annotated[str, Field(pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$", examples=["19.90"])]
 CategoryCode = Literal[tuple(Category.values)]
 ReasonCode = Literal[tuple(Reason.values)]
 ResolutionCode = Literal[tuple(Resolution.values)]

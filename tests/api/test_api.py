@@ -107,12 +107,16 @@ def test_filing_on_behalf_of_a_customer_is_idempotent(call, make_token, order_li
 
 def test_filing_errors_are_problems_at_the_item(call, make_token, order_line):
     token = make_token("cases:write")
-    response = call("post", "/cases", token, json={"order_number": "1001", "email": "anna@example.com",
-                                                   "items": [{"line_id": 999999, "quantity": 1, "reason": "change_of_mind"}]})  # fmt: skip
+    item = {"line_id": 999999, "quantity": 1, "reason": "change_of_mind"}
+    response = call(
+        "post", "/cases", token, json={"order_number": "1001", "email": "anna@example.com", "items": [item]}
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [{"path": "body.items.0.line_id", "message": "not a line of this order"}]
-    wrong_email = call("post", "/cases", token, json={"order_number": "1001", "email": "eve@example.com",
-                                                      "items": [{"line_id": order_line.pk, "quantity": 1, "reason": "change_of_mind"}]})  # fmt: skip
+    item = {"line_id": order_line.pk, "quantity": 1, "reason": "change_of_mind"}
+    wrong_email = call(
+        "post", "/cases", token, json={"order_number": "1001", "email": "eve@example.com", "items": [item]}
+    )
     assert wrong_email.status_code == 422
     assert ReturnCase.objects.count() == 0
 
@@ -164,9 +168,10 @@ def test_over_the_budget_is_429_with_retry_after(call, make_token):
 def test_policy_decision_and_impossible_dates(call, make_token, eu_policy):
     token = make_token("cases:read")
     today = datetime.date(2026, 12, 1)
-    claim = {"country": "IT", "category": "apparel", "reason": "change_of_mind",
-             "ordered_on": str(today - datetime.timedelta(days=5)), "delivered_on": str(today - datetime.timedelta(days=3)),
-             "claimed_on": str(today), "language": "it"}  # fmt: skip
+    claim = {
+        "country": "IT", "category": "apparel", "reason": "change_of_mind", "language": "it", "claimed_on": str(today),
+        "ordered_on": str(today - datetime.timedelta(days=5)), "delivered_on": str(today - datetime.timedelta(days=3)),
+    }  # fmt: skip
     response = call("post", "/decisions", token, json=claim)
     assert response.status_code == 200, response.content
     assert response.json()["eligible"] is True and response.json()["explanation"]

@@ -55,7 +55,7 @@ def test_endpoint_filters_by_event_type(receiver, order_line, committed):
     assert receiver.requests == [] and not Delivery.objects.exists()
 
 
-def test_a_failed_try_is_retried_with_the_same_message_id_then_parked_and_redelivered(
+def test_a_failed_try_is_retried_with_the_same_id_then_parked_and_redelivered(
     receiver, order_line, settings, committed
 ):
     settings.WEBHOOKS = {**settings.WEBHOOKS, "max_attempts": 2}

@@ -27,7 +27,6 @@ def orders_bulk(request, body: OrdersBulkIn, idempotency_key: str | None = Heade
         record["_row"] = index
         record["ordered_on"] = order.ordered_on.isoformat()
         record["delivered_on"] = order.delivered_on.isoformat() if order.delivered_on else ""
-        record["lines"] = [{**line, "unit_price": str(line["unit_price"])} for line in record["lines"]]
         records.append(record)
     try:
         result = orders_import(records)
