@@ -80,5 +80,10 @@ def test_every_pdf_renderer_uses_the_shared_fetcher(monkeypatch, db):
 
     monkeypatch.setattr(withdrawal, "HTML", SpyHTML)
     monkeypatch.setattr(withdrawal, "render_to_string", lambda *a, **k: "<p>x</p>")
-    withdrawal.withdrawal_ack_pdf(type("Statement", (), {"language": "en", "submitted_at": timezone.now()})())
+    from rma.cases.models import WithdrawalStatement
+    from tests.rma.factories import OrderFactory
+
+    statement = WithdrawalStatement.objects.create(order=OrderFactory(), name="M", email="m@example.com",
+                                                   language="en", content="…", submitted_at=timezone.now())  # fmt: skip
+    withdrawal.withdrawal_ack_pdf(statement)
     assert seen["url_fetcher"] is pdf_url_fetcher() and seen["base_url"] == pdf.pdf_base_url()
