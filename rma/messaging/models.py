@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rma.cases import photos
 from rma.cases.models import ReturnCase
 
 
@@ -33,6 +34,11 @@ class Message(models.Model):
     @property
     def from_customer(self) -> bool:
         return self.author_id is None
+
+    @property
+    def attachment_is_image(self) -> bool:
+        """A photo (shown inline on both sides), not a document (only ever downloaded)."""
+        return bool(self.attachment) and photos.attachment_is_image(self.attachment.name)
 
 
 class CannedReply(models.Model):

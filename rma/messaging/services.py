@@ -31,8 +31,11 @@ def _check_author(author: Staff | None) -> None:
 
 
 @transaction.atomic
-def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool) -> Message:
-    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues."""
+def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool, attachment=None) -> Message:
+    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues.
+
+    ``attachment`` is a file already cleaned by ``rma.cases.photos.staff_attachment_clean``; on a message to
+    the customer both sides see it, on a note only the staff."""
     _check_author(author)
     body = (body or "").strip()
     if not body:
@@ -42,6 +45,8 @@ def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool) 
     message = Message(
         case=case, author=author, internal=internal, body=body, language="" if internal else case.language
     )
+    if attachment is not None:
+        message.attachment = attachment
     message.full_clean()
     message.save()
     if not internal and case.first_responded_at is None:

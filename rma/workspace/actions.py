@@ -120,10 +120,13 @@ def _run_goodwill(request, case):
 
 
 def _run_message(request, case, *, internal: bool):
-    form = MessageForm(request.POST, prefix="message")
+    form = MessageForm(request.POST, request.FILES, prefix="message")
     if not form.is_valid():
         return {"message": form}
-    messaging.message_post(case=case, author=request.user, body=form.cleaned_data["body"], internal=internal)
+    data = form.cleaned_data
+    messaging.message_post(
+        case=case, author=request.user, body=data["body"], internal=internal, attachment=data.get("attachment")
+    )
     return None
 
 

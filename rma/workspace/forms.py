@@ -11,7 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import Reason
-from rma.cases import selectors
+from rma.cases import photos, selectors
 from rma.cases.models import CaseKind, CaseStatus, Compensation, DeductionReason, Inspection, Refund
 from rma.messaging.models import CannedReply
 
@@ -216,6 +216,16 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message or internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    attachment = forms.FileField(
+        label=_("Attach a file (optional)"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF document, up to 10 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"}),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        return photos.staff_attachment_clean(upload) if upload else None
 
 
 class CannedReplyForm(forms.Form):

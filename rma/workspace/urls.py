@@ -22,4 +22,6 @@ urlpatterns = [
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
     path("cases/<str:rma_number>/files/<str:kind>/<int:pk>/", agent.case_file, name="case_file"),
+    path("cases/<str:rma_number>/reply-preview/", agent.case_reply_preview, name="case_reply_preview"),
+    path("cases/<str:rma_number>/next/", agent.case_next, name="case_next"),
 ]
