@@ -521,6 +521,7 @@ def case_reply_preview(request, rma_number):
     preview = case_page.reply_preview(case=case, reply=form.cleaned_data["reply"])
     if request.htmx:
         return render(request, "rma/agent/_case_reply.html#canned-preview", {"case": case, "preview": preview})
+    privacy.case_access_record(case=case, actor=request.user)  # the whole case page again (docs/privacy.md)
     return _render_case(request, case, forms={"canned": form}, preview=preview)
 
 
