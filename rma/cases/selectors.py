@@ -477,24 +477,6 @@ def supervisor_overview(*, now=None, period_days: int = 30, limit: int = 50) -> 
     }
 
 
-def customer_history(*, customer, exclude=None) -> dict:
-    """The customer's earlier cases and what they were refunded: a signal of abuse, or of a loyal customer."""
-    from django.db.models import Sum
-
-    from rma.cases.models import Refund
-
-    cases = ReturnCase.objects.filter(customer=customer)
-    if exclude is not None:
-        cases = cases.exclude(pk=exclude.pk)
-    refunded = (
-        Refund.objects.filter(case__in=cases, status=Refund.Status.PAID)
-        .values("currency")
-        .annotate(total=Sum("amount"))
-        .order_by("currency")
-    )
-    return {"count": cases.count(), "refunded": list(refunded)}
-
-
 def approvals_pending():
     """The supervisors' queue: requests above an agent's limit, oldest first."""
     return ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING).select_related("case", "requested_by")

@@ -276,7 +276,7 @@ def queue_bulk(request):
     return render(request, "rma/agent/bulk_result.html", {"result": result, "label": label})
 
 
-def _render_case(request, case, *, forms=None, status=200, preview=None, template="rma/agent/case_detail.html"):
+def _render_case(request, case, *, forms=None, status=200, preview=None):
     forms = forms or {}
     buttons, action_forms = [], []
     for action in actions.actions_for(case, request.user):
@@ -300,7 +300,7 @@ def _render_case(request, case, *, forms=None, status=200, preview=None, templat
         goodwill_form = forms.get("goodwill") or GoodwillForm(prefix="goodwill")
     return render(
         request,
-        template,
+        "rma/agent/case_detail.html",
         {
             "case": case,
             "items": items,
