@@ -274,3 +274,30 @@ def test_sla_countdown_ticks_and_turns_red_when_the_deadline_passes(live_server,
     colour = clock.locator(".sla-remaining").evaluate("el => getComputedStyle(el).color")
     assert colour == "rgb(179, 38, 30)"  # --bad
     clock.screenshot(path=str(ARTIFACTS / "agent-sla-breached.png"))
+
+
+def test_without_javascript_the_deadline_shows_and_the_preview_opens_as_a_page(live_server, new_page, eu_policy):
+    eu_policy.auto_approve = False
+    eu_policy.save()
+    UserFactory(username="amal", first_name="Amal", role="Agents")
+    line = OrderLineFactory(order__customer__language="de")
+    case = services.case_open(
+        customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")], language="de"
+    )
+    ReturnCase.objects.filter(pk=case.pk).update(decision_due_at=timezone.now() - datetime.timedelta(hours=2))
+    reply = CannedReply.objects.create(name="Thanks")
+    CannedReplyText.objects.create(reply=reply, language="de", body="Vielen Dank, {customer_name}.")
+    page = new_page(viewport=WIDE, java_script_enabled=False)
+    log_in(page, live_server.url, username="amal")
+    page.goto(f"{live_server.url}/agent/cases/{case.rma_number}/")
+    assert page.get_by_role("button", name="Keyboard shortcuts").count() == 0  # it needs the script
+    clock = page.locator("#sla-clock")
+    assert "Decision due" in clock.inner_text() and "2 hours ago" in clock.inner_text()
+    assert clock.locator(".sla-flag").is_visible()
+    page.get_by_label("Canned reply", exact=True).select_option(label="Thanks")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    assert page.locator("#canned-preview blockquote").inner_text().strip() == f"Vielen Dank, {case.customer.name}."
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send this reply").click()
+    assert Message.objects.get(case=case).body == f"Vielen Dank, {case.customer.name}."
