@@ -143,8 +143,9 @@ def record_check(record: dict, problems: list[Problem], *, today: datetime.date)
     languages = {code for code, _name in settings.LANGUAGES}
     lines = []
     for index, line in enumerate(record.get("lines") or [], start=1):
+        # A CSV line has its own file line; a JSON Lines or API order's lines are named by their place.
         line_where = line.get("_line", where)
-        prefix = f"lines[{index}]." if isinstance(line_where, str) or line_where == where else ""
+        prefix = "" if "_line" in line else f"lines[{index}]."
         for name in LINE_REQUIRED:
             if not _text(line.get(name)):
                 problems.append(Problem(line_where, prefix + name, "is missing"))

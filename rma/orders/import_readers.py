@@ -124,8 +124,7 @@ def read_jsonl(text: str) -> tuple[list[dict], list[Problem]]:
         if not all(isinstance(item, dict) for item in lines):
             problems.append(Problem(line, "lines", "every order line must be a JSON object"))
             continue
-        record["_line"] = line
-        record["lines"] = [{**item, "_line": line} for item in lines]
+        record["_line"] = line  # its lines share it: errors name them as lines[N]
         records.append(record)
     return records, problems
 
