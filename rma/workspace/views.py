@@ -45,6 +45,7 @@ from rma.workspace.forms import (
     MessageForm,
     QueueFilterForm,
 )
+from rma.workspace.home import queue_or_home
 
 
 def _bulk_buttons(user) -> list[dict]:
@@ -237,7 +238,8 @@ def _render_queue(request, template: str, context: dict, *, queue: "_QueuePage")
     return response
 
 
-@permission_required("rma.view_returncase")
+@login_required
+@queue_or_home
 def queue(request):
     """The case queue: saved views with counts, filters, search, SLA order, keyset pages.
 

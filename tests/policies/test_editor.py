@@ -59,7 +59,8 @@ def test_the_copy_control_of_a_published_version_is_a_link_to_a_confirmation_pag
 
     response = client.post(copy_url)
     draft = ReturnPolicy.objects.get(region=eu_policy.region, status="draft")
-    assert response.status_code == 302 and response.url == reverse("admin:policies_returnpolicy_change", args=[draft.pk])
+    assert response.status_code == 302
+    assert response.url == reverse("admin:policies_returnpolicy_change", args=[draft.pk])
     assert draft.window_days == eu_policy.window_days and draft.version == eu_policy.version + 1
 
 
@@ -109,7 +110,7 @@ def test_a_policy_admin_adds_a_canned_reply_with_a_text_in_every_language(client
     add_url = reverse("admin:rma_cannedreply_add")
     page = client.get(add_url).content.decode()
     # One empty text per language offered at once, each with its language chosen.
-    assert page.count('name="texts-TOTAL_FORMS" value="%d"' % len(settings.LANGUAGES)) == 1
+    assert page.count(f'name="texts-TOTAL_FORMS" value="{len(settings.LANGUAGES)}"') == 1
     for index, (code, _name) in enumerate(settings.LANGUAGES):
         assert f'<option value="{code}" selected>' in page.split(f'name="texts-{index}-language"')[1][:2000]
 
