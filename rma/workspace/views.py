@@ -385,6 +385,9 @@ def case_action(request, rma_number):
     if action is None or (action.transition and action not in actions.actions_for(case, request.user)):
         messages.error(request, _("This action is not possible for this case now."))
         return _render_case(request, case, status=400 if action is None else 403)
+    if action.confirm and request.POST.get("confirmed") != "yes":
+        question = action.confirm % {"rma_number": case.rma_number}
+        return render(request, "rma/agent/confirm_action.html", {"case": case, "action": action, "question": question})
     try:
         if not action.transition:
             bad_forms = action.run(request, case)
