@@ -41,4 +41,3 @@ def test_agents_still_see_the_queue_and_visitors_still_sign_in(client, agent):
     assert page.status_code == 200
     assert f'href="{reverse("agent:queue")}">Queue<' in page.content.decode()
     assert reverse("admin:policies_returnpolicy_changelist") not in page.content.decode()
-
