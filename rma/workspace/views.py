@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from returns_portal import outbox
 from returns_portal.formatting import babel_locale
-from rma.cases import selectors, services
+from rma.cases import presenters, selectors, services
 from rma.cases.models import ApprovalRequest, CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 from rma.logistics import documents
 from rma.messaging import selectors as messaging_selectors
@@ -83,7 +83,7 @@ class _PageFormat:
 def _queue_rows(cases) -> list[dict]:
     """The page's rows with their display values worked out once per page, so the row template only prints."""
     fmt = _PageFormat()
-    kinds, statuses = dict(CaseKind.choices), dict(CaseStatus.choices)
+    kinds, statuses = dict(CaseKind.choices), dict(presenters.status_choices_for_staff())
     languages = dict(settings.LANGUAGES)
     labels = {}  # lazy labels translated once per page, not once per row
 
