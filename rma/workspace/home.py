@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -40,3 +41,15 @@ def queue_or_home(view):
         return redirect(home)
 
     return wrapped
+
+
+class StaffLoginView(auth_views.LoginView):
+    """The sign-in page. A signed-in user sent here with ``next`` (``permission_required`` does that when a
+    page is not part of their role) gets the 403 page instead of a login form they are already past."""
+
+    template_name = "rma/agent/login.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.GET.get(self.redirect_field_name):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)

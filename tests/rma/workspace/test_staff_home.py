@@ -41,3 +41,20 @@ def test_agents_still_see_the_queue_and_visitors_still_sign_in(client, agent):
     assert page.status_code == 200
     assert f'href="{reverse("agent:queue")}">Queue<' in page.content.decode()
     assert reverse("admin:policies_returnpolicy_changelist") not in page.content.decode()
+
+
+def test_a_signed_in_user_sent_to_the_login_page_by_a_page_of_another_role_gets_the_403_page(client):
+    from tests.rma.workspace.test_agent_queue import make_case
+
+    case = make_case(status="requested")
+    client.force_login(UserFactory(username="pat", is_staff=True, role=roles.POLICY_ADMIN))
+    response = client.get(f"/agent/cases/{case.rma_number}/", follow=True)
+    assert response.status_code == 403
+    assert "Your role does not include this page" in response.content.decode()
+    assert 'name="password"' not in response.content.decode()
+
+
+def test_the_login_page_still_signs_in_visitors_and_lets_a_signed_in_user_open_it_plainly(client, agent):
+    assert 'name="password"' in client.get(f"{reverse('agent:login')}?next=/agent/").content.decode()
+    client.force_login(agent)
+    assert client.get(reverse("agent:login")).status_code == 200  # no next: someone switching accounts

@@ -48,3 +48,14 @@ def test_the_timeline_names_a_status_for_staff_and_for_the_customer_in_their_wor
     page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
     assert "Status: Waiting for the customer&#x27;s information" in page
     assert "Waiting for your information" not in page
+
+
+def test_a_moved_refund_date_reads_for_staff_on_the_case_page(client, agent):
+    from rma.cases import events
+
+    case = make_case(status="label_issued")
+    row = events.publish(events.RefundDeadlineMoved(case=case, previous="2026-12-01"))
+    assert "your parcel" in row.headline and "your" not in row.staff_headline
+    client.force_login(agent)
+    page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+    assert "the refund is due as soon as the parcel arrives" in page and "your parcel" not in page
