@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from policies.models import ReturnPolicy
 from rma.access import roles
@@ -52,31 +53,32 @@ def test_a_policy_admin_changes_the_policy_and_writes_a_canned_reply_by_clicking
     page.get_by_role("link", name=str(eu_policy.region)).first.click()
     page.wait_for_url(f"**/admin/policies/returnpolicy/{eu_policy.pk}/change/")
     page.get_by_role("link", name="New draft from this version").click()
-    assert page.get_by_text("which stays in force until the draft is published").is_visible()
+    expect(page.get_by_text("which stays in force until the draft is published")).to_be_visible()
     page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_text("is a new draft; edit it, then publish it.")).to_be_visible()
     draft = ReturnPolicy.objects.get(region=eu_policy.region, status="draft")
     page.wait_for_url(f"**/admin/policies/returnpolicy/{draft.pk}/change/")
-    assert page.get_by_text("is a new draft; edit it, then publish it.").is_visible()
 
     # 2. Edit the draft: a longer window, with a note.
     page.locator("#id_window_days").fill("45")
     page.locator("#id_change_note").fill("Longer window for the holidays")
     page.get_by_role("button", name="Save and continue editing").click()
-    assert page.get_by_text("was changed successfully").is_visible()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
     draft.refresh_from_db()
     assert draft.window_days == 45 and draft.status == "draft"
 
     # 3. Simulate it against recent claims.
     page.get_by_role("link", name="Simulate", exact=True).click()
     page.wait_for_url(f"**/{draft.pk}/simulate/")
-    assert page.get_by_text("recent claims").first.is_visible()
+    expect(page.get_by_text("recent claims").first).to_be_visible()
     screenshot(page, "policy-editor-simulate")
 
     # 4. Compare it with the published version.
     open_version(page, draft)
     page.get_by_role("link", name="Compare versions").click()
     row = page.locator("tr", has_text="return window (days)")
-    assert row.is_visible() and "30" in row.inner_text() and "45" in row.inner_text()
+    expect(row).to_be_visible()
+    assert "30" in row.inner_text() and "45" in row.inner_text()
     screenshot(page, "policy-editor-diff")
 
     # 5. Publish it now.
@@ -84,7 +86,7 @@ def test_a_policy_admin_changes_the_policy_and_writes_a_canned_reply_by_clicking
     page.get_by_role("link", name="Publish", exact=True).click()
     page.get_by_label("Why this version").fill("Longer window for the holidays")
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text(f"{draft.region.code} v{draft.version} (Published) is published.").is_visible()
+    expect(page.get_by_text(f"{draft.region.code} v{draft.version} (Published) is published.")).to_be_visible()
     draft.refresh_from_db()
     eu_policy.refresh_from_db()
     assert draft.status == "published" and eu_policy.status == "retired" and draft.published_by == admin
@@ -92,16 +94,18 @@ def test_a_policy_admin_changes_the_policy_and_writes_a_canned_reply_by_clicking
     # 6. The next change, scheduled: a draft from the new version, effective in ten days.
     page.get_by_role("link", name="New draft from this version").click()
     page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_text("is a new draft; edit it, then publish it.")).to_be_visible()
     scheduled = ReturnPolicy.objects.get(region=eu_policy.region, status="draft")
     page.wait_for_url(f"**/admin/policies/returnpolicy/{scheduled.pk}/change/")
     in_ten_days = timezone.localdate() + datetime.timedelta(days=10)
     page.locator("#id_effective_from").fill(in_ten_days.isoformat())
     page.locator("#id_window_days").fill("60")
     page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
     page.get_by_role("link", name="Publish", exact=True).click()
     page.get_by_label("Why this version").fill("Sixty days from next week")
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("is checked and will be published on").is_visible()
+    expect(page.get_by_text("is checked and will be published on")).to_be_visible()
     scheduled.refresh_from_db()
     assert scheduled.scheduled and scheduled.status == "draft" and scheduled.effective_from == in_ten_days
     assert ReturnPolicy.objects.get(region=eu_policy.region, status="published") == draft  # in force until then
@@ -119,7 +123,7 @@ def test_a_policy_admin_changes_the_policy_and_writes_a_canned_reply_by_clicking
         assert page.locator(f"#id_texts-{index}-language").input_value() == code
         page.locator(f"#id_texts-{index}-body").fill(bodies[code])
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("was added successfully").is_visible()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
     reply = CannedReply.objects.get(name="Ask for the receipt")
     assert reply.transition == "request_info"
     assert dict(reply.texts.values_list("language", "body")) == bodies
