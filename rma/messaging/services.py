@@ -13,15 +13,16 @@ from rma.cases.models import ReturnCase
 from rma.cases.services import sla
 from rma.cases.services.cases import case_reject, case_request_info
 from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied
-from rma.messaging.models import CannedReply, Message, Notification
+from rma.messaging.models import CannedReply, CannedReplyTransition, Message, Notification
 
 MESSAGE_PERMISSION = "rma.process_case"
 MAX_MESSAGE_LENGTH = 4000
 PLACEHOLDER = re.compile(r"\{(customer_name|rma_number|shop_name)\}")
 # Transitions a canned reply may apply, each given the reply's text: the service and its text argument.
+# One entry per CannedReplyTransition (a test holds them together).
 MACRO_TRANSITIONS = {
-    "request_info": (case_request_info, "question"),
-    "reject": (case_reject, "reason"),
+    CannedReplyTransition.REQUEST_INFO: (case_request_info, "question"),
+    CannedReplyTransition.REJECT: (case_reject, "reason"),
 }
 
 

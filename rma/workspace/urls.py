@@ -3,12 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rma.workspace import mfa
+from rma.workspace import home, mfa
 from rma.workspace import views as agent
 
 app_name = "agent"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="rma/agent/login.html"), name="login"),
+    path("login/", home.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("mfa/setup/", mfa.mfa_setup, name="mfa_setup"),
     path("mfa/verify/", mfa.mfa_verify, name="mfa_verify"),

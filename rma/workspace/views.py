@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from returns_portal import outbox
 from returns_portal.formatting import babel_locale
-from rma.cases import history, selectors, services
+from rma.cases import history, presenters, selectors, services
 from rma.cases.models import ApprovalRequest, CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 from rma.logistics import documents
 from rma.messaging import selectors as messaging_selectors
@@ -46,6 +46,7 @@ from rma.workspace.forms import (
     MessageForm,
     QueueFilterForm,
 )
+from rma.workspace.home import queue_or_home
 
 
 def _bulk_buttons(user) -> list[dict]:
@@ -83,7 +84,7 @@ class _PageFormat:
 def _queue_rows(cases) -> list[dict]:
     """The page's rows with their display values worked out once per page, so the row template only prints."""
     fmt = _PageFormat()
-    kinds, statuses = dict(CaseKind.choices), dict(CaseStatus.choices)
+    kinds, statuses = dict(CaseKind.choices), dict(presenters.status_choices_for_staff())
     languages = dict(settings.LANGUAGES)
     labels = {}  # lazy labels translated once per page, not once per row
 
@@ -238,7 +239,8 @@ def _render_queue(request, template: str, context: dict, *, queue: "_QueuePage")
     return response
 
 
-@permission_required("rma.view_returncase")
+@login_required
+@queue_or_home
 def queue(request):
     """The case queue: saved views with counts, filters, search, SLA order, keyset pages.
 
@@ -399,6 +401,9 @@ def case_action(request, rma_number):
     if action is None or (action.transition and action not in actions.actions_for(case, request.user)):
         messages.error(request, _("This action is not possible for this case now."))
         return _render_case(request, case, status=400 if action is None else 403)
+    if action.confirm and request.POST.get("confirmed") != "yes":
+        question = action.confirm % {"rma_number": case.rma_number}
+        return render(request, "rma/agent/confirm_action.html", {"case": case, "action": action, "question": question})
     try:
         if not action.transition:
             bad_forms = action.run(request, case)
