@@ -18,6 +18,7 @@ from policies.services import policy_create_draft, policy_publish
 from rma.access import gifts, roles
 from rma.cases import services
 from rma.cases.models import ReturnCase
+from rma.messaging.demo import canned_replies_demo_load
 from rma.orders.models import Customer, Order, OrderLine
 
 from .analytics.demo import analytics_demo_load
@@ -382,6 +383,7 @@ def demo_load() -> dict:
     today = timezone.localdate()
     orders = _orders(today)
     _cases(agent, User.objects.get(username="supervisor"))
+    canned_replies_demo_load()
     analytics_demo_load()
     gift_order = Order.objects.get(number="IT-1001")
     gift_code = gifts.gift_code_text(gifts.gift_code_current(order=gift_order))
