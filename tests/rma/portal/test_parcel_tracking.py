@@ -18,6 +18,7 @@ from tests.rma.portal.test_portal import lookup
 pytestmark = pytest.mark.django_db(transaction=True)
 BABEL = {"it": "it", "ja": "ja", "ar": "ar"}
 _event_ids = itertools.count()
+URL = "https://t.example/{tracking_number}"
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def page(client, lang, case) -> str:
 
 
 def test_the_estimate_is_the_carriers_when_given_else_the_usual_transit_time(case, settings):
-    settings.CARRIER_TRACKING = {case.shipment.carrier: {"url": "https://t.example/{tracking_number}", "transit_days": 4}}
+    settings.CARRIER_TRACKING = {case.shipment.carrier: {"url": URL, "transit_days": 4}}
     today = timezone.localdate()
     assert tracking.parcel_tracking(case=case).estimated_delivery is None  # the carrier does not have it yet
     picked = scan(case, "picked_up", when=timezone.now(), location="Milano")
@@ -76,7 +77,7 @@ def test_a_delivered_parcel_has_no_estimate(case, agent):
 def test_the_case_page_shows_the_scans_the_carrier_link_and_the_estimate_in_the_customers_language(
     client, case, lang, settings
 ):
-    settings.CARRIER_TRACKING = {case.shipment.carrier: {"url": "https://t.example/{tracking_number}", "transit_days": 3}}
+    settings.CARRIER_TRACKING = {case.shipment.carrier: {"url": URL, "transit_days": 3}}
     before = page(client, lang, case)
     assert f'href="https://t.example/{case.shipment.tracking_number}"' in before
     picked = scan(case, "picked_up", when=timezone.now(), location="Milano CMP")
