@@ -1,10 +1,10 @@
 // The receiving station (templates/rma/agent/receive.html): with HTMX, each scan replaces the result panel only.
-// The scan field is emptied as soon as its code is sent and keeps the focus, so the scanner can go on; a scan
-// that arrives while the previous one is still being answered is sent right after it (htmx drops it otherwise).
-// Each result beeps: high for received, low for refused.
+// The scan field is emptied as soon as its code is sent and keeps the focus, so the scanner can go on. A code
+// scanned while the previous one is still being answered waits in a queue and is sent right after it (htmx
+// would drop it otherwise). Each result beeps: high for received, low for refused.
 (function () {
   "use strict";
-  var pending = false;
+  var waiting = [];
   var audio = null;
 
   function beep(ok) {
@@ -20,7 +20,7 @@
       oscillator.start();
       oscillator.stop(audio.currentTime + (ok ? 0.12 : 0.35));
     } catch (error) {
-      // No sound available: the flash is enough.
+      // No sound here: the flash is enough.
     }
   }
 
@@ -28,17 +28,22 @@
     return element && element.id === "scan-form" ? element : null;
   }
 
+  // Capture phase: runs before htmx's own submit handler on the form.
   document.addEventListener("submit", function (event) {
     var form = scanForm(event.target);
     if (form && form.classList.contains("htmx-request")) {
-      pending = true; // htmx drops this one: send it when the answer to the previous scan is in
+      var code = form.elements.code.value.trim();
+      if (code) {
+        waiting.push(code);
+      }
+      form.elements.code.value = "";
     }
   }, true);
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = scanForm(event.detail.elt);
     if (form) {
-      form.elements.code.value = "";
+      form.elements.code.value = ""; // its value is already in the request
       form.elements.code.focus();
     }
   });
@@ -49,9 +54,13 @@
       return;
     }
     form.elements.code.focus();
-    if (pending && form.elements.code.value.trim()) {
-      pending = false;
-      window.htmx.trigger(form, "submit");
+    if (waiting.length) {
+      window.setTimeout(function () {
+        var typed = form.elements.code.value; // a scan being typed now stays in the field
+        form.elements.code.value = waiting.shift();
+        window.htmx.trigger(form, "submit");
+        form.elements.code.value = typed;
+      }, 0);
     }
   });
 
