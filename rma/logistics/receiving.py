@@ -63,12 +63,6 @@ def case_id_for_code(code: str) -> int | None:
     return found
 
 
-def rma_number_for_code(code: str) -> str | None:
-    """The RMA number a scanned code points to (for the queue's search), or None."""
-    case_id = case_id_for_code(code)
-    return ReturnCase.objects.filter(pk=case_id).values_list("rma_number", flat=True).first() if case_id else None
-
-
 def parcel_receive_scan(*, code: str, actor: Staff, center: ReturnCenter | None = None) -> ScanResult:
     """Receive the parcel a scanned code points to, at the bench of ``center`` (any centre when None).
 

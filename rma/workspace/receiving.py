@@ -92,17 +92,16 @@ def receive_scan(request):
         if request.htmx:
             return render(request, "rma/agent/receive.html#scan-result", _context(request, form=form, center=center))
         return render(request, "rma/agent/receive.html", _context(request, form=form, center=center), status=400)
-    code = receiving.scan_clean(form.cleaned_data["code"])
+    data = form.cleaned_data
     try:
-        result = receiving.parcel_receive_scan(code=code, actor=request.user, center=form.cleaned_data["center"])
+        result = receiving.parcel_receive_scan(code=data["code"], actor=request.user, center=data["center"])
     except CaseError as exc:
-        entry = {"ok": False, "code": code[:40], "message": str(exc), "rma": ""}
+        entry = {"ok": False, "message": str(exc), "rma": ""}
     else:
         case = result.case
         selectors.queue_view_counts_forget()
         entry = {
             "ok": True,
-            "code": code[:40],
             "rma": case.rma_number,
             "message": _("Return %(rma)s received.") % {"rma": case.rma_number},
         }
