@@ -29,7 +29,7 @@ class ScanUnknown(ScanRefused):
 
 
 class ScanWrongState(ScanRefused):
-    """The parcel's case is not waiting for its parcel (already received, cancelled, not approved...)."""
+    """The parcel's case is not waiting for its parcel (already received, cancelled, escalated...)."""
 
 
 class ScanWrongCentre(ScanRefused):
@@ -73,7 +73,7 @@ def parcel_receive_scan(*, code: str, actor: Staff, center: ReturnCenter | None 
     cleaned = scan_clean(code)
     case_id = case_id_for_code(cleaned)
     if case_id is None:
-        raise ScanUnknown(_("No parcel of ours has the code “%(code)s”. Nothing was changed.") % {"code": cleaned})
+        raise ScanUnknown(_("No parcel of ours has the code “%(code)s”. Nothing was changed.") % {"code": cleaned[:60]})
     with transaction.atomic():
         case = ReturnCase.objects.select_for_update().get(pk=case_id)
         if case.status not in RECEIVABLE:
@@ -91,7 +91,7 @@ def parcel_receive_scan(*, code: str, actor: Staff, center: ReturnCenter | None 
 def _wrong_state_message(case: ReturnCase) -> str:
     if case.status in {CaseStatus.RECEIVED, CaseStatus.INSPECTED} or case.received_at:
         return _("Return %(rma)s was already received. Nothing was changed.") % {"rma": case.rma_number}
-    return _("Return %(rma)s is “%(status)s”: no parcel is expected for it. Nothing was changed.") % {
+    return _("Return %(rma)s is “%(status)s”: its parcel cannot be received now. Nothing was changed.") % {
         "rma": case.rma_number,
         "status": case.get_status_display(),
     }
