@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from returns_portal import events as bus
 from returns_portal.actors import Staff
@@ -197,6 +198,22 @@ class ShipReminderDue(CaseEventBase):
     """The label has waited a few days and the parcel is not on its way yet."""
 
 
+# What the carrier's scan statuses mean, for the timeline and the customer's tracking (rma.logistics.tracking).
+# A status not listed here is shown as a plain carrier update, never as its code.
+CARRIER_SCAN_LABELS = {
+    "picked_up": pgettext_lazy("parcel", "Picked up by the carrier"),
+    "in_transit": pgettext_lazy("parcel", "On its way"),
+    "out_for_delivery": pgettext_lazy("parcel", "Out for delivery to our warehouse"),
+    "delivered": pgettext_lazy("parcel", "Delivered to our warehouse"),
+    "exception": pgettext_lazy("parcel", "Delayed: the carrier reports a problem"),
+}
+CARRIER_SCAN_OTHER = pgettext_lazy("parcel", "Update from the carrier")
+
+
+def carrier_scan_label(status: str) -> str:
+    return str(CARRIER_SCAN_LABELS.get(status, CARRIER_SCAN_OTHER))
+
+
 @dataclass(frozen=True, kw_only=True)
 class ParcelScanned(CaseEventBase):
     status: str
@@ -205,9 +222,12 @@ class ParcelScanned(CaseEventBase):
 
     @staticmethod
     def headline(row):
-        return _("Parcel scanned by the carrier: %(status)s %(location)s") % {
-            "status": row.data.get("status", ""),
-            "location": row.data.get("location", ""),
+        status = carrier_scan_label(row.data.get("status", ""))
+        if not row.data.get("location"):
+            return _("Parcel scanned by the carrier: %(status)s") % {"status": status}
+        return _("Parcel scanned by the carrier: %(status)s (%(location)s)") % {
+            "status": status,
+            "location": row.data["location"],
         }
 
 

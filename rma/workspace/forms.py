@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.taxonomy import Reason
 from rma.cases import photos, presenters, selectors
 from rma.cases.models import CaseKind, Compensation, DeductionReason, Inspection, Refund
+from rma.logistics import documents
 from rma.messaging.models import CannedReply
 
 VIEW_LABELS = {
@@ -138,6 +139,14 @@ class QueueFilterForm(forms.Form):
             ("none", _("Nobody")),
             *((str(user.pk), user.get_full_name() or user.get_username()) for user in agents),
         ]
+
+    def clean_q(self):
+        """A scanned drop-off QR value (the label's, or the customer's phone) searches for its return."""
+        q = (self.cleaned_data.get("q") or "").strip()
+        try:
+            return documents.dropoff_code_verify(q) if ":" in q else q
+        except documents.DropOffCodeInvalid:
+            return q
 
     def filters(self) -> selectors.QueueFilters:
         self.is_valid()
