@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rma', '0009_withdrawal_acknowledgement_attempts'),
+        ('rma', '0010_canned_reply_actions'),
     ]
 
     operations = [
