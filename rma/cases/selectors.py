@@ -87,10 +87,14 @@ STAFF_EVENT_KINDS = (
 )
 
 
+# Rows for the team's timeline only: edits made in the admin.
+INTERNAL_EVENT_KINDS = (CaseEvent.Kind.ADMIN_EDIT,)
+
+
 def _case_detail_qs(*, for_customer: bool = False):
     events = CaseEvent.objects.select_related("actor")
     if for_customer:
-        events = events.exclude(kind__in=STAFF_EVENT_KINDS)
+        events = events.exclude(kind__in=STAFF_EVENT_KINDS + INTERNAL_EVENT_KINDS)
     return ReturnCase.objects.select_related("customer", "policy__region").prefetch_related(
         Prefetch(
             "items",

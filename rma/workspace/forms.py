@@ -226,6 +226,22 @@ class CannedReplyForm(forms.Form):
         self.fields["reply"].queryset = replies
 
 
+class AddressForm(forms.Form):
+    """The address a parcel leaves from, as the label prints it (field names are the service's parameters)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.RegexField(
+        label=_("Country (two-letter code)"),
+        regex=r"^[A-Za-z]{2}$",
+        max_length=2,
+        error_messages={"invalid": _("Enter the two-letter country code, for example IT.")},
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason the customer will read"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -278,13 +278,13 @@ def queue_bulk(request):
 def _render_case(request, case, *, forms=None, status=200):
     forms = forms or {}
     buttons, action_forms = [], []
-    for action in actions.actions_for(case, request.user):
-        if action.form is not None:
-            form = forms.get(action.name) or action.form(prefix=action.name)
+    for action in actions.offers_for(case, request.user) + actions.actions_for(case, request.user):
+        form = actions.action_form(action, case, forms.get(action.name))
+        if form is not None:
             action_forms.append({"name": action.name, "label": action.label, "form": form})
         else:
             buttons.append({"name": action.name, "label": action.label})
-    can_process = request.user.has_perm("rma.process_case")
+    can_process = request.user.has_perm("rma.process_case")  # inspection: the warehouse works for every agent
     inspect_forms = []
     if case.status == CaseStatus.RECEIVED and can_process:
         for item in case.items.all():
@@ -292,7 +292,11 @@ def _render_case(request, case, *, forms=None, status=200):
                 form = forms.get(f"inspect-{item.pk}") or InspectForm(prefix=f"inspect-{item.pk}")
                 inspect_forms.append({"item": item, "form": form})
     goodwill_form = None
-    if can_process and case.status not in {CaseStatus.CLOSED, CaseStatus.CANCELLED}:
+    if (
+        can_process
+        and case.status not in {CaseStatus.CLOSED, CaseStatus.CANCELLED}
+        and not actions.held_by_other(case, request.user)  # money on a case someone holds: take it over first
+    ):
         goodwill_form = forms.get("goodwill") or GoodwillForm(prefix="goodwill")
     return render(
         request,
