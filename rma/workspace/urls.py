@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rma.workspace import mfa
+from rma.workspace import mfa, supervision
 from rma.workspace import views as agent
 
 app_name = "agent"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("supervisor/", agent.supervisor, name="supervisor"),
     path("supervisor/stuck/", agent.stuck_work, name="stuck_work"),
     path("supervisor/approvals/", agent.approvals, name="approvals"),
+    path("supervisor/team/", supervision.team, name="team"),
+    path("supervisor/audit/", supervision.audit_export, name="audit_export"),
     path("analytics/", include("rma.analytics.urls")),
     path("privacy/", include("rma.privacy.urls")),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),

@@ -165,14 +165,19 @@ class _QueuePage:
         return selectors.QueueCursor.decode(self.request.GET.get("after", ""))
 
     @cached_property
+    def _before(self):
+        return selectors.QueueCursor.decode(self.request.GET.get("before", ""))
+
+    @cached_property
     def _page(self):
         return selectors.case_list_for_queue(
-            filters=self.filters, user=self.request.user, after=self._after, limit=self.form.page_size()
-        )
+            filters=self.filters, user=self.request.user, after=self._after, before=self._before,
+            limit=self.form.page_size(),
+        )  # fmt: skip
 
     @cached_property
     def _query(self) -> dict:
-        return {k: v for k, v in self.request.GET.items() if k not in {"after", "view"} and v}
+        return {k: v for k, v in self.request.GET.items() if k not in {"after", "before", "view"} and v}
 
     @cached_property
     def tabs(self) -> list[dict]:
@@ -198,8 +203,14 @@ class _QueuePage:
         return "?" + urlencode({**self._query, "view": self.filters.view, "after": cursor.encode()}) if cursor else ""
 
     @cached_property
+    def previous_url(self) -> str:
+        cursor = self._page.previous_cursor
+        return "?" + urlencode({**self._query, "view": self.filters.view, "before": cursor.encode()}) if cursor else ""
+
+    @cached_property
     def first_url(self) -> str:
-        return "?" + urlencode({**self._query, "view": self.filters.view}) if self._after is not None else ""
+        paged = self._after is not None or self._before is not None
+        return "?" + urlencode({**self._query, "view": self.filters.view}) if paged else ""
 
 
 def _queue_context(request, *, bulk_form=None) -> dict:
