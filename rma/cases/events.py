@@ -437,7 +437,9 @@ class CaseEditedInAdmin(CaseEventBase):
     def headline(row):
         changes = row.data.get("changes") or {}
         return _("Changed in the admin: %(changes)s") % {
-            "changes": "; ".join(f"{name}: {before or '—'} → {after or '—'}" for name, (before, after) in changes.items())
+            "changes": "; ".join(
+                f"{name}: {before or '—'} → {after or '—'}" for name, (before, after) in changes.items()
+            )
         }
 
 

@@ -21,6 +21,7 @@ def _who(user) -> str:
 def _team_forms(data=None) -> list[dict]:
     regions = selectors.queue_regions()
     profiles = {p.user_id: p for p in AgentProfile.objects.all()}
+    default_limit = AgentProfile._meta.get_field("max_open_cases").default
     rows = []
     for user in selectors.agent_users():
         profile = profiles.get(user.pk)
@@ -29,7 +30,7 @@ def _team_forms(data=None) -> list[dict]:
             "available": profile.available if profile else False,
             "languages": profile.languages if profile else [],
             "regions": profile.regions if profile else [],
-            "max_open_cases": profile.max_open_cases if profile else AgentProfile._meta.get_field("max_open_cases").default,
+            "max_open_cases": profile.max_open_cases if profile else default_limit,
         }
         prefix = f"agent-{user.pk}"
         bound = data is not None and data.get(f"{prefix}-agent") == str(user.pk)

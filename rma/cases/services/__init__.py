@@ -20,6 +20,7 @@ from rma.cases.services.assignment import (
     case_take_over,
     cases_auto_assign_waiting,
 )
+from rma.cases.services.audit import case_admin_edit_record
 from rma.cases.services.bulk import BULK_PERMISSIONS, BulkResult, cases_bulk, references_parse
 from rma.cases.services.cases import (
     PROBLEM_REASONS,
@@ -42,7 +43,6 @@ from rma.cases.services.cases import (
     item_decision,
     returnable_quantity,
 )
-from rma.cases.services.audit import case_admin_edit_record
 from rma.cases.services.customers import customer_preferences_set, survey_submit
 from rma.cases.services.errors import (
     CaseAboveLimit,

@@ -7,9 +7,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from policies.models import Region, RegionCountry, ReturnPolicy
 from rma.cases import events
 from rma.cases.events import Staff
-from policies.models import Region, RegionCountry, ReturnPolicy
 from rma.cases.models import OPEN_STATUSES, AgentProfile, ReturnCase
 from rma.cases.selectors import queue_changed
 from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied

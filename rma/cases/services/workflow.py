@@ -52,7 +52,7 @@ def settlement_refusal_message(code: str) -> str:
 
 
 def settlement_check(case: ReturnCase, transition: str) -> None:
-    """Refuse a settlement that does not fit the case's reasons, wishes and inspection (``rules.settlement_refusal``)."""
+    """Refuse a settlement that does not fit the case's reasons, wishes and inspection (``rules``)."""
     code = rules.settlement_refusal(rules.facts_from_case(case), transition)
     if code is not None:
         raise CaseTransitionNotAllowed(settlement_refusal_message(code))

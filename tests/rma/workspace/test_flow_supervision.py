@@ -69,10 +69,20 @@ def test_supervisors_export_the_audit_trail_by_date_range_streamed_localized(cli
     yen = make_case()
     ReturnCase.objects.filter(pk=yen.pk).update(currency="JPY")
     old = make_case()
-    CaseEvent.objects.create(case=euro, kind="refund", actor=agent, actor_role="agent",
-                             data={"amount": "12.5", "currency": "EUR", "reference": "r", "refund_kind": "refund"})
-    CaseEvent.objects.create(case=yen, kind="refund", actor=agent, actor_role="agent",
-                             data={"amount": "1650.00", "currency": "JPY", "reference": "r", "refund_kind": "refund"})
+    CaseEvent.objects.create(
+        case=euro,
+        kind="refund",
+        actor=agent,
+        actor_role="agent",
+        data={"amount": "12.5", "currency": "EUR", "reference": "r", "refund_kind": "refund"},
+    )
+    CaseEvent.objects.create(
+        case=yen,
+        kind="refund",
+        actor=agent,
+        actor_role="agent",
+        data={"amount": "1650.00", "currency": "JPY", "reference": "r", "refund_kind": "refund"},
+    )
     CaseEvent.objects.create(case=euro, kind="transition", actor=agent, actor_role="agent", from_status="requested",
                              to_status="approved")  # fmt: skip
     earlier = CaseEvent.objects.create(case=old, kind="transition", actor_role="system", to_status="approved")
