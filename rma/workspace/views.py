@@ -341,6 +341,8 @@ def _conversation_context(request, case, forms) -> dict:
     can_assign = user.has_perm("rma.supervise_case")
     replies = messaging_selectors.canned_replies_active() if can_work else None
     return {
+        # Writing to the customer of a case a colleague holds needs a takeover first; notes do not.
+        "held_by_other": actions.held_by_other(case, user),
         "can_claim": can_work and case.assignee_id is None and case.is_open,
         "assign_form": (
             forms.get("assign")

@@ -211,3 +211,17 @@ def test_staff_with_the_permission_correct_the_address_audited_and_the_label_use
     assert fresh(case).status == "label_issued" and fresh(case).document_problems == []
     with pytest.raises(services.CaseTransitionNotAllowed):  # the label is made: it keeps its address
         services.case_address_correct(case=fresh(case), actor=agent, name="A", street="B", city="C", country="IT")
+
+
+def test_writing_to_the_customer_of_a_colleagues_case_needs_a_takeover_a_note_does_not(client, manual, agent,
+                                                                                      colleague):  # fmt: skip
+    from rma.messaging import services as messaging
+
+    case = file(OrderLineFactory())
+    services.case_claim(case=fresh(case), actor=colleague)
+    with pytest.raises(services.CasePermissionDenied, match="Take it over first"):
+        messaging.message_post(case=fresh(case), author=agent, body="Hello", internal=False)
+    messaging.message_post(case=fresh(case), author=agent, body="Parcel looks damaged", internal=True)
+    client.force_login(agent)
+    page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+    assert 'value="note"' in page and 'value="message"' not in page
