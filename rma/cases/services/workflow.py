@@ -1,6 +1,7 @@
 """The mechanics shared by every transition service: permission, transition, save, timeline event."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
@@ -22,12 +23,10 @@ def _who(user) -> str:
 def holder_check(case: ReturnCase, *, actor: events.Staff, transition: str) -> None:
     """Refuse a step on a case another agent holds until this person takes it over (``rules.takeover_needed``).
     Reads the holder afresh, under the case's row lock: the page the person acted from may be old."""
-    assignee_id = (
-        ReturnCase.objects.select_for_update(of=("self",))
-        .filter(pk=case.pk)
-        .values_list("assignee_id", flat=True)
-        .first()
-    )
+    rows = ReturnCase.objects.filter(pk=case.pk)
+    if transaction.get_connection().in_atomic_block:  # a service's transaction: hold the row until it ends
+        rows = rows.select_for_update(of=("self",))
+    assignee_id = rows.values_list("assignee_id", flat=True).first()
     if rules.takeover_needed(transition=transition, assignee_id=assignee_id, actor_id=actor.pk):
         holder = get_user_model().objects.get(pk=assignee_id)
         raise CasePermissionDenied(
