@@ -157,7 +157,7 @@ class CaseExpired(CaseEventBase):
 
 @dataclass(frozen=True, kw_only=True)
 class CaseAssigned(CaseEventBase):
-    how: str  # claim, assign, auto
+    how: str  # claim, takeover, assign, reassign, unassign, auto
     assignee_id: int | None
     assignee: str
     previous_id: int | None
@@ -166,6 +166,23 @@ class CaseAssigned(CaseEventBase):
 
 
 # -- the parcel ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddressCorrected(CaseEventBase):
+    """Staff corrected the address the parcel leaves from (the label is made from it)."""
+
+    before: dict
+    after: dict
+    kind = CaseEvent.Kind.ADDRESS
+
+    @staticmethod
+    def headline(row):
+        after = row.data.get("after") or {}
+        return _("Return address corrected: %(address)s") % {
+            "address": ", ".join(str(after[k]) for k in ("name", "street", "postcode", "city", "country")
+                                 if after.get(k))
+        }  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -435,6 +452,23 @@ class ApprovalDecided(CaseEventBase):
     @staticmethod
     def headline(row):
         return _("Approved by a supervisor") if row.data.get("approved") else _("Declined by a supervisor")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseEditedInAdmin(CaseEventBase):
+    """Someone changed the case's fields in the Django admin: each field with its value before and after."""
+
+    changes: dict  # field name: [before, after], as text
+    kind = CaseEvent.Kind.ADMIN_EDIT
+
+    @staticmethod
+    def headline(row):
+        changes = row.data.get("changes") or {}
+        return _("Changed in the admin: %(changes)s") % {
+            "changes": "; ".join(
+                f"{name}: {before or '—'} → {after or '—'}" for name, (before, after) in changes.items()
+            )
+        }
 
 
 # -- deadlines -------------------------------------------------------------------------------------

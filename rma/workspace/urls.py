@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rma.workspace import home, mfa, receiving
+from rma.workspace import home, mfa, receiving, supervision
 from rma.workspace import views as agent
 
 app_name = "agent"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("receive/", receiving.receive_station, name="receive"),
     path("receive/scan/", receiving.receive_scan, name="receive_scan"),
     path("receive/reset/", receiving.receive_reset, name="receive_reset"),
+    path("supervisor/team/", supervision.team, name="team"),
+    path("supervisor/audit/", supervision.audit_export, name="audit_export"),
     path("analytics/", include("rma.analytics.urls")),
     path("privacy/", include("rma.privacy.urls")),
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
