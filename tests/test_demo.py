@@ -57,3 +57,20 @@ def test_demo_orders_stay_valid_whenever_loaded_and_are_printed():
     assert re.search(rf"IT-1001 +giulia\.rossi@example\.com +it +return {it.rma_number}: exchange", printed)
     assert re.search(r"gift/: order IT-1001, gift code [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", printed)
     assert re.search(r"IT-0901 .*past the change-of-mind window; faults .* until .*; a late EU withdrawal", printed)
+
+
+def test_demo_agents_are_available_and_every_open_case_is_assigned_and_workable(client):
+    from rma.cases.models import OPEN_STATUSES, AgentProfile
+
+    call_command("load_demo", verbosity=0)
+    assert any("it" in p.languages for p in AgentProfile.objects.filter(available=True))
+    open_cases = ReturnCase.objects.filter(status__in=OPEN_STATUSES)
+    assert open_cases.exists() and not open_cases.filter(assignee__isnull=True).exists()
+    assert client.login(username="agent", password="agent-demo-2026")  # noqa: S106 (the documented demo login)
+    for case in open_cases:
+        page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+        # A step forward besides escalating: the holder may work it (received cases: inspection forms).
+        steps = set(re.findall(r'name="action" value="([a-z_]+)"', page)) - {"escalate", "message", "note", "canned"}
+        assert steps, case.status
+        if case.status == "received":
+            assert 'value="inspect"' in page
