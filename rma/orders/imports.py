@@ -29,7 +29,7 @@ ORDER_FIELDS = [
     "ship_city",
 ]
 LINE_FIELDS = ["sku", "product_name", "category", "quantity", "unit_price"]
-LINE_OPTIONAL_FIELDS = ["hs_code", "weight_grams", "origin_country", "tags"]
+LINE_OPTIONAL_FIELDS = ["hs_code", "weight_grams", "origin_country", "tags", "image_url"]
 OPTIONAL = {"delivered_on", "ship_postcode", "language", "phone", "time_zone"}
 
 
@@ -166,6 +166,7 @@ def orders_import(records: list[dict]) -> dict:
                 weight_grams=weight,
                 origin_country=str(line.get("origin_country") or "").strip().upper(),
                 tags=_tags(line.get("tags")),
+                image_url=str(line.get("image_url") or "").strip(),
             )
             try:
                 order_line.full_clean()

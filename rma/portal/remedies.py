@@ -1,0 +1,51 @@
+"""What each remedy a customer may ask for means, said next to the choice on the return form."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from returns_portal.formatting import format_list
+from rma.cases.models import Resolution
+from rma.cases.services.cases import FAULT_ONLY_RESOLUTIONS
+
+
+@dataclass(frozen=True)
+class RemedyOption:
+    code: str
+    label: str
+    note: str
+
+
+def remedy_note(code: str, decision) -> str:
+    if code == Resolution.REFUND:
+        return _("Your money goes back to the payment method you used.")
+    if code == Resolution.STORE_CREDIT:
+        if decision is not None and decision.store_credit_bonus_percent:
+            return _("Credit to spend in the shop, with a bonus of %(percent)s%%.") % {
+                "percent": decision.store_credit_bonus_percent
+            }
+        return _("Credit to spend in the shop.")
+    if code == Resolution.EXCHANGE:
+        return _("Another size, colour or product instead of this one.")
+    if code == Resolution.REPAIR:
+        return _("We repair the item and send it back to you.")
+    if code == Resolution.REPLACEMENT:
+        return _("We send you the same item again, in working order.")
+    return ""
+
+
+def remedy_options(offered, decision) -> list[RemedyOption]:
+    return [RemedyOption(code, str(Resolution(code).label), remedy_note(code, decision)) for code in offered]
+
+
+def remedies_withheld(offered, *, change_of_mind: bool) -> str:
+    """One sentence on what is not offered for this item and reason, and why; empty when everything is."""
+    missing = [code for code in Resolution.values if code not in offered]
+    if not missing or not offered:
+        return ""
+    fault_only = [code for code in missing if code in FAULT_ONLY_RESOLUTIONS]
+    if change_of_mind and fault_only == missing:
+        return _("Repair and replacement are only for faulty, damaged or wrong items.")
+    return _("Not offered for this item and reason under the shop's policy and the law: %(choices)s.") % {
+        "choices": format_list([Resolution(code).label for code in missing])
+    }
