@@ -62,9 +62,9 @@ class LineView:
         return remedy_options(self.resolutions_for(self.selected_reason), decision)
 
     @property
-    def remedies_withheld(self) -> str:
+    def remedies_withheld(self) -> list[str]:
         if not self.selected_reason:
-            return ""
+            return []
         return remedies_withheld(
             self.resolutions_for(self.selected_reason), change_of_mind=self.selected_reason in CHANGE_OF_MIND_REASONS
         )
@@ -223,6 +223,7 @@ def _return_form(request, orders, *, order):
             "quote": quotes[0] if len(quotes) == 1 else None,
             "split_note": _split_note(groups),
             "region": context.region,
+            "country": country,
             "return_center": policy_selectors.return_center_for_country(country=country),
             "returnable": returnable,
             "not_returnable": [line for line in lines if not line.can_return],

@@ -38,14 +38,18 @@ def remedy_options(offered, decision) -> list[RemedyOption]:
     return [RemedyOption(code, str(Resolution(code).label), remedy_note(code, decision)) for code in offered]
 
 
-def remedies_withheld(offered, *, change_of_mind: bool) -> str:
-    """One sentence on what is not offered for this item and reason, and why; empty when everything is."""
+def remedies_withheld(offered, *, change_of_mind: bool) -> list[str]:
+    """What is not offered for this item and reason, and why, in a sentence or two; empty when all is."""
+    if not offered:
+        return []
     missing = [code for code in Resolution.values if code not in offered]
-    if not missing or not offered:
-        return ""
-    fault_only = [code for code in missing if code in FAULT_ONLY_RESOLUTIONS]
-    if change_of_mind and fault_only == missing:
-        return _("Repair and replacement are only for faulty, damaged or wrong items.")
-    return _("Not offered for this item and reason under the shop's policy and the law: %(choices)s.") % {
-        "choices": format_list([Resolution(code).label for code in missing])
-    }
+    sentences = []
+    if change_of_mind and any(code in FAULT_ONLY_RESOLUTIONS for code in missing):
+        sentences.append(_("Repair and replacement are only for faulty, damaged or wrong items."))
+        missing = [code for code in missing if code not in FAULT_ONLY_RESOLUTIONS]
+    if missing:
+        sentences.append(
+            _("Not offered for this item and reason under the shop's policy and the law: %(choices)s.")
+            % {"choices": format_list([Resolution(code).label for code in missing])}
+        )
+    return sentences

@@ -134,8 +134,6 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
         raise refuse(_("This item is not part of your orders."), "quantity")
     if request.quantity < 1 or request.quantity > returnable_quantity(line):
         raise refuse(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name}, "quantity")
-    if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
-        raise refuse(_("Repair or replacement is only offered for faulty, damaged or wrong items."), "resolution")
     if request.reason in PROBLEM_REASONS and not request.problem.strip():
         raise refuse(_("Describe what is wrong with %(item)s and since when.") % {"item": line.name}, "problem")
     if request.reason in PHOTO_REASONS and not request.photos:
