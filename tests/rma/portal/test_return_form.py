@@ -31,7 +31,7 @@ def options(html: str, name: str) -> list[str]:
 
 
 def fieldset(html: str, line) -> str:
-    return re.search(rf'<fieldset class="line item-details"\s+id="details-{line.id}".*?</fieldset>', html,
+    return re.search(rf'<fieldset class="line item-details"\s+id="line-{line.id}".*?</fieldset>', html,
                      flags=re.S).group(0)  # fmt: skip
 
 
