@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from policies.taxonomy import Basis
 from returns_portal.formatting import format_list
 from rma.cases.models import Resolution
 from rma.cases.services.cases import FAULT_ONLY_RESOLUTIONS
@@ -27,9 +28,14 @@ def remedy_note(code: str, decision) -> str:
         return _("Credit to spend in the shop.")
     if code == Resolution.EXCHANGE:
         return _("Another size, colour or product instead of this one.")
+    free = decision is not None and decision.basis == Basis.LEGAL_GUARANTEE
     if code == Resolution.REPAIR:
+        if free:
+            return _("We repair the item and send it back to you, free of charge under the legal guarantee.")
         return _("We repair the item and send it back to you.")
     if code == Resolution.REPLACEMENT:
+        if free:
+            return _("We send you the same item again, free of charge under the legal guarantee.")
         return _("We send you the same item again, in working order.")
     return ""
 

@@ -201,3 +201,16 @@ def test_an_order_number_is_found_with_or_without_the_hash(client, eu_policy, st
     OrderLineFactory(order=order)
     response = client.post("/en/", {"order_number": typed, "email": order.customer.email})
     assert response.status_code == 302 and response["Location"] == "/en/verify/"
+
+
+def test_repair_under_the_legal_guarantee_is_said_to_be_free(client, shop):
+    order, line = shop
+    order.delivered_on = timezone.localdate() - datetime.timedelta(days=200)  # past every return window
+    order.save()
+    lookup(client, order)
+    page = client.post(f"/en/orders/{order.number}/return/",
+                       {f"reason_{line.id}": "defective", "review": "1"}).content.decode()  # fmt: skip
+    assert "free of charge under the legal guarantee" in page
+    assert options(page, f"resolution_{line.id}")[0] != "" and "store_credit" not in options(
+        page, f"resolution_{line.id}"
+    )
