@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import Reason, ReturnMethod
+from policies.taxonomy import Resolution as InSentence
 from returns_portal.formatting import format_list
 from rma.cases import photos
 from rma.cases.models import Resolution
@@ -233,7 +234,7 @@ class ReturnRequestForm(forms.Form):
             self.add_error(
                 f"resolution_{line.id}",
                 gettext("For this item and reason you can choose: %(choices)s.")
-                % {"choices": format_list([Resolution(code).label for code in offered])},
+                % {"choices": format_list([InSentence(code).label for code in offered])},
             )
             return None
         if resolution == Resolution.EXCHANGE and not wish:

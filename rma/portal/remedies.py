@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from policies.taxonomy import Basis
+from policies.taxonomy import Resolution as InSentence
 from returns_portal.formatting import format_list
 from rma.cases.models import Resolution
 from rma.cases.services.cases import FAULT_ONLY_RESOLUTIONS
@@ -56,6 +57,6 @@ def remedies_withheld(offered, *, change_of_mind: bool) -> list[str]:
     if missing:
         sentences.append(
             _("Not offered for this item and reason under the shop's policy and the law: %(choices)s.")
-            % {"choices": format_list([Resolution(code).label for code in missing])}
+            % {"choices": format_list([InSentence(code).label for code in missing])}
         )
     return sentences

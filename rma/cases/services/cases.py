@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from policies import selectors as policy_selectors
 from policies.rules import Claim, evaluate
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+
+# Remedies listed mid-sentence use the policy taxonomy's labels ("a refund to the original payment method").
+from policies.taxonomy import Resolution as InSentence
 from returns_portal.formatting import format_list
 from rma.cases import events
 from rma.cases.events import Staff
@@ -150,7 +153,7 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
     if request.resolution not in offered:
         raise refuse(
             _("For %(item)s the shop offers: %(choices)s.")
-            % {"item": line.name, "choices": format_list([str(Resolution(r).label) for r in offered])},
+            % {"item": line.name, "choices": format_list([InSentence(r).label for r in offered])},
             "resolution",
         )
     return policy, decision
