@@ -248,7 +248,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    # Product pictures on the return form come from the shop's image hosts (order lines' image_url).
+    "img-src": [CSP.SELF, "data:", *env.list("PRODUCT_IMAGE_ORIGINS", default=[])],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.SELF],
@@ -292,6 +293,11 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Returns portal")
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "pending-photos-purge": {
+        "task": "rma.tasks.pending_photos_purge",
+        "schedule": 60 * 60,
+        "options": {"queue": "sweeps"},
+    },
     "labels-sweep": {"task": "rma.logistics.tasks.labels_sweep", "schedule": 60, "options": {"queue": "sweeps"}},
     "notifications-redispatch": {
         "task": "rma.messaging.tasks.notifications_redispatch",

@@ -67,6 +67,8 @@ class OrderLine(models.Model):
     origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
     # The shop's product tags (e.g. "final-sale", "bulky"): policy override rules can match them.
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # The product's picture, shown on the return form (an https URL; its host must be in PRODUCT_IMAGE_ORIGINS).
+    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["order", "id"]

@@ -41,6 +41,7 @@ from rma.cases.services.cases import (
     case_request_info,
     customer_previous_returns,
     item_decision,
+    resolutions_offered,
     returnable_quantity,
 )
 from rma.cases.services.customers import customer_preferences_set, survey_submit
@@ -53,6 +54,7 @@ from rma.cases.services.errors import (
     CasePermissionDenied,
     CaseTransitionNotAllowed,
 )
+from rma.cases.services.filing import CaseGroup, case_groups, cases_open
 from rma.cases.services.gift import gift_recipient, gift_return_open
 from rma.cases.services.inspection import case_answer_offer, case_offer_partial_refund, item_inspect
 from rma.cases.services.money import (
@@ -86,6 +88,14 @@ from rma.cases.services.payments import (
     refund_record_paid,
     refund_retry,
 )
+from rma.cases.services.pending import (
+    pending_holder_new,
+    pending_photos_add,
+    pending_photos_clear,
+    pending_photos_files,
+    pending_photos_purge,
+    pending_photos_remove,
+)
 from rma.cases.services.quote import Quote, methods_offered, quote_build, quote_for_case
 from rma.cases.services.sla import case_expire, sla_sweep
 from rma.cases.services.withdrawal import (
@@ -101,6 +111,16 @@ from rma.cases.services.withdrawal import (
 )
 
 __all__ = [
+    "CaseGroup",
+    "case_groups",
+    "cases_open",
+    "pending_holder_new",
+    "pending_photos_add",
+    "pending_photos_clear",
+    "pending_photos_files",
+    "pending_photos_purge",
+    "pending_photos_remove",
+    "resolutions_offered",
     "ADDRESS_FIELDS",
     "address_correctable",
     "case_address_correct",

@@ -18,7 +18,16 @@ class CasePermissionDenied(CaseError):
 
 
 class CaseInvalid(CaseError):
-    """The request itself is wrong (quantity, amount, missing reason...)."""
+    """The request itself is wrong (quantity, amount, missing reason...).
+
+    ``order_line_id`` and ``field`` say which item of a filing it is about (``field``: "resolution",
+    "reason", "quantity", "photos", "problem" or "wish"), so the form can show it at that item.
+    """
+
+    def __init__(self, message: str = "", *, order_line_id: int | None = None, field: str = ""):
+        super().__init__(message)
+        self.order_line_id = order_line_id
+        self.item_field = field
 
 
 class CaseAmountInvalid(CaseInvalid):
