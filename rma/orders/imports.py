@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from policies.taxonomy import Category
-from rma.orders import events
+from rma.orders import catalog, events
 from rma.orders.models import Customer, Order, OrderLine
 
 ORDER_OPTIONAL_FIELDS = ["phone", "time_zone"]
@@ -166,6 +166,7 @@ def orders_import(records: list[dict]) -> dict:
                 weight_grams=weight,
                 origin_country=str(line.get("origin_country") or "").strip().upper(),
                 tags=_tags(line.get("tags")),
+                variant=catalog.variant_for_sku(str(line["sku"]).strip()),
             )
             try:
                 order_line.full_clean()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from policies.models import ReturnPolicy
-from policies.taxonomy import ReturnMethod
+from policies.taxonomy import InstantExchange, ReturnMethod
 from rma.orders.models import Customer
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type, 32**10 possible numbers.
@@ -129,6 +129,11 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     # Kept back from the refund as quoted at filing (rma.cases.services.quote): the customer's part of the label.
     shipping_fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     auto_approved = models.BooleanField(default=False)
+    # An exchange shipped before the returned item is back, and how the shop covers it (the policy's
+    # ``instant_exchange`` at filing): holding an authorisation, or taking the risk itself. Empty otherwise.
+    instant_exchange = models.CharField(
+        _("instant exchange"), max_length=16, choices=InstantExchange, default=InstantExchange.OFF, blank=True
+    )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     info_request = models.TextField(_("information asked for"), blank=True)
     info_response = models.TextField(_("your answer"), blank=True)

@@ -121,6 +121,8 @@ class ExchangeOrder(models.Model):
     price_difference = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(max_length=3)
     payment_reference = models.CharField(max_length=120, blank=True)
+    # An instant exchange: sent when the case was approved, before the returned item was back.
+    shipped_early = models.BooleanField(default=False)
     # Charging the price difference, like a refund: tries, the last error, the next try, parked when out of tries.
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -37,6 +37,13 @@ from rma.cases.services.errors import (
     CasePermissionDenied,
     CaseTransitionNotAllowed,
 )
+from rma.cases.services.exchanges import (
+    ExchangeOption,
+    exchange_difference,
+    exchange_options,
+    stock_release,
+    stock_reserve,
+)
 from rma.cases.services.inspection import case_answer_offer, case_offer_partial_refund, item_inspect
 from rma.cases.services.money import (
     amount_clean,
@@ -82,6 +89,11 @@ from rma.cases.services.withdrawal import (
 )
 
 __all__ = [
+    "ExchangeOption",
+    "exchange_difference",
+    "exchange_options",
+    "stock_release",
+    "stock_reserve",
     "case_label_issued",
     "case_label_problems_record",
     "exchange_attempt_start",
