@@ -227,11 +227,14 @@ LOGGING = {
 # Security headers on every response, the admin's included (docs/security.md). Scripts and style sheets come
 # from this site only; an inline <script> or <style> needs the request's nonce ({{ csp_nonce }}), and inline
 # event handlers and style attributes are refused. data: images: the empty favicon in base.html.
+# Where product images of the catalogue come from, besides this site (the shop's CDN, such as
+# https://cdn.shop.example): allowed as image sources by the CSP below. Empty: images on this site only.
+CATALOG_IMAGE_ORIGINS = env.list("CATALOG_IMAGE_ORIGINS", default=[])
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *CATALOG_IMAGE_ORIGINS],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.SELF],

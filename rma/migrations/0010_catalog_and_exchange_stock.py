@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('handle', models.CharField(max_length=64, unique=True, verbose_name='product ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('category', models.CharField(blank=True, choices=[('apparel', 'Apparel'), ('footwear', 'Footwear'), ('electronics', 'Electronics'), ('furniture', 'Furniture'), ('cosmetics', 'Cosmetics'), ('home', 'Home and kitchen'), ('books', 'Books'), ('personalised', 'Personalised goods'), ('perishable', 'Perishable goods'), ('hygiene_sealed', 'Sealed hygiene goods'), ('sealed_media', 'Sealed audio, video or software'), ('digital_download', 'Digital downloads'), ('newspaper', 'Newspapers and magazines')], max_length=32, verbose_name='category')),
-                ('image_url', models.URLField(blank=True, max_length=500, verbose_name='image URL')),
+                ('image_url', models.CharField(blank=True, max_length=500, verbose_name='image URL')),
             ],
             options={
                 'verbose_name': 'product',
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sku', models.CharField(max_length=64, unique=True, verbose_name='SKU')),
                 ('options', models.JSONField(blank=True, default=dict, verbose_name='options')),
-                ('image_url', models.URLField(blank=True, max_length=500, verbose_name='image URL')),
+                ('image_url', models.CharField(blank=True, max_length=500, verbose_name='image URL')),
                 ('price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='price')),
                 ('currency', models.CharField(max_length=3, verbose_name='currency')),
                 ('stock', models.PositiveIntegerField(default=0, verbose_name='stock')),

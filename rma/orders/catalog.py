@@ -54,11 +54,11 @@ def _text(raw: dict, name: str, line: int, *, required: bool, max_length: int = 
 
 def _url(raw: dict, name: str, line: int) -> str:
     value = _text(raw, name, line, required=False, max_length=500)
-    if value:
+    if value and not (value.startswith("/") and not value.startswith("//")):
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
-            raise _fail(line, name, f"must be an http or https address, got {value!r}") from None
+            raise _fail(line, name, f"must be an http(s) address or a path on this site, got {value!r}") from None
     return value
 
 

@@ -60,7 +60,8 @@ class Product(models.Model):
     handle = models.CharField(_("product ID"), max_length=64, unique=True)  # the shop's own product id
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=32, choices=Category, blank=True)
-    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
+    # An http(s) address, or a path on this site (/static/...); other hosts need CATALOG_IMAGE_ORIGINS (CSP).
+    image_url = models.CharField(_("image URL"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -79,7 +80,7 @@ class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     options = models.JSONField(_("options"), default=dict, blank=True)  # {"size": "M", "colour": "blue"}
-    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
+    image_url = models.CharField(_("image URL"), max_length=500, blank=True)
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     stock = models.PositiveIntegerField(_("stock"), default=0)

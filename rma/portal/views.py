@@ -23,7 +23,7 @@ from rma.access import services as access
 from rma.access import tokens
 from rma.access.throttles import Throttled
 from rma.cases import presenters, selectors, services
-from rma.cases.models import CaseStatus
+from rma.cases.models import CaseStatus, Resolution
 from rma.logistics import documents
 from rma.messaging import services as messaging
 from rma.portal.forms import (
@@ -37,6 +37,7 @@ from rma.portal.forms import (
     WithdrawalForm,
     WithdrawalItemsForm,
 )
+from rma.portal.exchange import exchange_variant
 from rma.portal.tips import tips_for
 
 SESSION_KEY = "portal_customer_id"
@@ -84,6 +85,7 @@ class LineView:
     line: object
     returnable: int
     decisions: dict = field(default_factory=dict)  # reason -> Decision
+    exchange_options: list = field(default_factory=list)  # rma.cases.services.ExchangeOption, the picker's
 
     @property
     def id(self):
@@ -228,6 +230,8 @@ def order_return(request, number):
     context = policy_selectors.policy_context(country=country)
     lines = _line_views(order, country, context)
     returnable = [line for line in lines if line.can_return]
+    for line in returnable:
+        line.exchange_options = services.exchange_options(order_line=line.line, policy=context.policy)
     methods = services.methods_offered([d for line in returnable for d in (line.change_of_mind, line.fault)])
     review = "review" in request.POST
     form = ReturnRequestForm(
@@ -255,6 +259,7 @@ def order_return(request, number):
                 exchange_wish=wish,
                 photos=item_photos,
                 problem=problem,
+                exchange_variant=exchange_variant(form.cleaned_data, line) if resolution == Resolution.EXCHANGE else None,
             )
             for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
         ]

@@ -62,9 +62,9 @@ def exchange_options(*, order_line: OrderLine, policy, quantity: int = 1) -> lis
         .exclude(pk=order_line.variant_id)
         .order_by("product__name", "product_id", "id")
     )
-    product_id = order_line.variant.product_id
+    product_id, price = order_line.variant.product_id, Decimal(str(order_line.unit_price))
     options = [
-        ExchangeOption(variant=v, difference=v.price - order_line.unit_price, same_product=v.product_id == product_id)
+        ExchangeOption(variant=v, difference=v.price - price, same_product=v.product_id == product_id)
         for v in variants
     ]
     return sorted(options, key=lambda option: not option.same_product)
@@ -72,7 +72,7 @@ def exchange_options(*, order_line: OrderLine, policy, quantity: int = 1) -> lis
 
 def exchange_difference(*, order_line: OrderLine, variant: Variant, quantity: int) -> Decimal:
     """What the chosen variant costs more (positive) or less (negative) than the returned units."""
-    return (variant.price - order_line.unit_price) * quantity
+    return (Decimal(str(variant.price)) - Decimal(str(order_line.unit_price))) * quantity
 
 
 def exchange_check(*, order_line: OrderLine, variant: Variant, policy) -> None:
