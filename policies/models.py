@@ -126,9 +126,7 @@ class ReturnPolicy(models.Model):
     store_credit_bonus_percent = models.PositiveSmallIntegerField(_("store credit bonus (%)"), default=0)
     # Exchanges from the catalogue (rma.cases.services.exchanges): another variant of the same product always;
     # another product, up to the returned item's value, only when this is set.
-    exchange_other_products = models.BooleanField(
-        _("exchange for another product up to the same value"), default=False
-    )
+    exchange_other_products = models.BooleanField(_("exchange for another product up to the same value"), default=False)
     instant_exchange = models.CharField(
         _("instant exchange"), max_length=16, choices=InstantExchange, default=InstantExchange.OFF, blank=True
     )

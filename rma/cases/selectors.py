@@ -94,9 +94,9 @@ def _case_detail_qs(*, for_customer: bool = False):
     return ReturnCase.objects.select_related("customer", "policy__region").prefetch_related(
         Prefetch(
             "items",
-            queryset=ReturnItem.objects.select_related("order_line__order", "inspection").prefetch_related(
-                "deductions", "inspection__photos", "photos"
-            ),
+            queryset=ReturnItem.objects.select_related(
+                "order_line__order", "inspection", "exchange_variant__product", "reservation"
+            ).prefetch_related("deductions", "inspection__photos", "photos"),
         ),
         Prefetch("events", queryset=events),
         "refunds",

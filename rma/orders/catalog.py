@@ -81,7 +81,7 @@ def _record(raw: dict, line: int) -> VariantRecord:
         raise _fail(line, "category", f"unknown category {category!r}; valid: {', '.join(Category.values)}")
     options = raw.get("options") or {}
     if not isinstance(options, dict) or any(not str(v).strip() for v in options.values()):
-        raise _fail(line, "options", "must be an object of option names and values, such as {\"size\": \"M\"}")
+        raise _fail(line, "options", 'must be an object of option names and values, such as {"size": "M"}')
     return VariantRecord(
         line=line,
         product_id=_text(raw, "product_id", line, required=True, max_length=64),
@@ -176,8 +176,8 @@ def catalog_import(records: list[VariantRecord]) -> dict:
         variant.currency = record.currency
         variant.stock = record.stock
         variant.save()
-        counts["lines_linked"] += OrderLine.objects.filter(sku=record.sku).exclude(variant=variant).update(
-            variant=variant
+        counts["lines_linked"] += (
+            OrderLine.objects.filter(sku=record.sku).exclude(variant=variant).update(variant=variant)
         )
     return counts
 

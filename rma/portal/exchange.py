@@ -30,8 +30,10 @@ def exchange_field_add(form: forms.Form, line) -> None:
     form.fields[name] = forms.ChoiceField(
         label=_("For an exchange: choose another size, colour or product"),
         required=False,
-        choices=[("", gettext("Nothing from the list: I describe it above")),
-                 *((str(o.variant.pk), str(o.variant)) for o in options)],  # fmt: skip
+        choices=[
+            ("", gettext("Nothing from the list: I describe it above")),
+            *((str(o.variant.pk), str(o.variant)) for o in options),
+        ],  # fmt: skip
         widget=forms.RadioSelect,
     )
     line.variant_field = form[name]

@@ -26,6 +26,7 @@ from rma.cases import presenters, selectors, services
 from rma.cases.models import CaseStatus, Resolution
 from rma.logistics import documents
 from rma.messaging import services as messaging
+from rma.portal.exchange import exchange_variant
 from rma.portal.forms import (
     CustomerMessageForm,
     OrderLookupForm,
@@ -37,7 +38,6 @@ from rma.portal.forms import (
     WithdrawalForm,
     WithdrawalItemsForm,
 )
-from rma.portal.exchange import exchange_variant
 from rma.portal.tips import tips_for
 
 SESSION_KEY = "portal_customer_id"
@@ -259,7 +259,9 @@ def order_return(request, number):
                 exchange_wish=wish,
                 photos=item_photos,
                 problem=problem,
-                exchange_variant=exchange_variant(form.cleaned_data, line) if resolution == Resolution.EXCHANGE else None,
+                exchange_variant=exchange_variant(form.cleaned_data, line)
+                if resolution == Resolution.EXCHANGE
+                else None,
             )
             for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
         ]

@@ -53,6 +53,11 @@ class ReturnItem(models.Model):
     def amount(self):
         return self.order_line.unit_price * self.quantity
 
+    @property
+    def exchange_refund(self):
+        """A cheaper exchange: what the shop pays back (the difference as a positive amount)."""
+        return -self.exchange_difference
+
 
 def item_photo_upload_to(instance, filename):
     return f"claims/{instance.item.case.rma_number}/{filename}"

@@ -64,8 +64,7 @@ def exchange_options(*, order_line: OrderLine, policy, quantity: int = 1) -> lis
     )
     product_id, price = order_line.variant.product_id, Decimal(str(order_line.unit_price))
     options = [
-        ExchangeOption(variant=v, difference=v.price - price, same_product=v.product_id == product_id)
-        for v in variants
+        ExchangeOption(variant=v, difference=v.price - price, same_product=v.product_id == product_id) for v in variants
     ]
     return sorted(options, key=lambda option: not option.same_product)
 

@@ -114,7 +114,9 @@ def test_a_variant_of_another_product_needs_the_policy_and_the_same_value(eu_pol
     assert case.items.get().exchange_difference == Decimal("-30.00")
 
 
-def test_a_dearer_variant_in_euros_is_charged_and_the_stock_leaves_when_the_exchange_ships(eu_policy, agent, supervisor):
+def test_a_dearer_variant_in_euros_is_charged_and_the_stock_leaves_when_the_exchange_ships(
+    eu_policy, agent, supervisor
+):
     line, product = bought()
     green = VariantFactory(product=product, options={"size": "M", "colour": "Verde"}, price="139.00", stock=2)
     case = inspected(file_exchange(line, green), agent)

@@ -11,7 +11,9 @@ from tests.rma.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "product_id,product_name,category,product_image_url,sku,option_size,option_colour,image_url,price,currency,stock"
+HEADER = (
+    "product_id,product_name,category,product_image_url,sku,option_size,option_colour,image_url,price,currency,stock"
+)
 CSV_ROWS = [
     HEADER,
     "JKT,Giacca in lana,apparel,/static/catalog/jacket.svg,JKT-M-BLU,M,Blu,,129.00,EUR,4",
@@ -109,8 +111,10 @@ def test_order_lines_link_to_variants_at_catalogue_import_and_at_order_import(tm
     orders = (
         "order_number,email,customer_name,language,country,currency,ordered_on,delivered_on,ship_street,"
         "ship_postcode,ship_city,sku,product_name,category,quantity,unit_price\n"
-        "IT-9,anna@example.com,Anna,it,IT,EUR,2026-11-01,2026-11-05,Via Po 3,10123,Torino,JKT-M-VER,Giacca,apparel,1,139\n"
-        "IT-9,anna@example.com,Anna,it,IT,EUR,2026-11-01,2026-11-05,Via Po 3,10123,Torino,OTHER,Sciarpa,apparel,1,19\n"
+        "IT-9,anna@example.com,Anna,it,IT,EUR,2026-11-01,2026-11-05,Via Po 3,10123,Torino,"
+        "JKT-M-VER,Giacca,apparel,1,139\n"
+        "IT-9,anna@example.com,Anna,it,IT,EUR,2026-11-01,2026-11-05,Via Po 3,10123,Torino,"
+        "OTHER,Sciarpa,apparel,1,19\n"
     )
     call_command("import_orders", str(write(tmp_path, "orders.csv", orders)))
     lines = {line.sku: line.variant for line in OrderLine.objects.filter(order__number="IT-9")}
