@@ -148,6 +148,11 @@ def catalog_import(records: list[VariantRecord]) -> dict:
     All or nothing: one bad line imports none. Variants missing from the file are left as they are."""
     products: dict[str, Product] = {}
     counts = {"products": 0, "created": 0, "updated": 0, "lines_linked": 0}
+    # Locked in id order, as the exchange services lock them: an exchange filed meanwhile changes ``reserved``
+    # under the same locks, and neither waits for the other in a circle.
+    existing = {
+        v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=[r.sku for r in records]).order_by("pk")
+    }
     for record in records:
         product = products.get(record.product_id)
         if product is None:
@@ -161,8 +166,7 @@ def catalog_import(records: list[VariantRecord]) -> dict:
             )
             products[record.product_id] = product
             counts["products"] += 1
-        # Locked: an exchange filed meanwhile changes ``reserved`` under this same lock.
-        variant = Variant.objects.select_for_update().filter(sku=record.sku).first()
+        variant = existing.get(record.sku)
         if variant is not None and record.stock < variant.reserved:
             raise _fail(
                 record.line, "stock", f"{variant.reserved} units of {record.sku} are reserved for exchanges already"

@@ -203,3 +203,20 @@ def test_two_customers_filing_for_the_last_unit_at_the_same_moment_get_it_once(e
     last = fresh(last)
     assert (last.stock, last.reserved) == (1, 1) and StockReservation.objects.count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_the_agent_sees_the_chosen_variant_and_sends_it_without_retyping(client, eu_policy, agent, supervisor):
+    line, product = bought()
+    green = VariantFactory(product=product, options={"size": "M", "colour": "Verde"}, price="139.00", stock=2)
+    case = inspected(file_exchange(line, green), agent)
+    client.force_login(supervisor)
+    page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+    assert green.sku in page and "M · Verde" in page and "The customer pays €10.00 more" in page
+    response = client.post(
+        f"/agent/cases/{case.rma_number}/action/",
+        {"action": "exchange", "seen_status": "inspected", "exchange-description": "", "exchange-price_difference": ""},
+    )
+    assert response.status_code in (200, 302)
+    order = ExchangeOrder.objects.get(case=case)
+    assert order.price_difference == Decimal("10.00") and green.sku in order.description
+    assert fresh(case).status == "exchanged" and fresh(green).stock == 1
