@@ -150,9 +150,14 @@ def catalog_import(records: list[VariantRecord]) -> dict:
     counts = {"products": 0, "created": 0, "updated": 0, "lines_linked": 0}
     # Locked in id order, as the exchange services lock them: an exchange filed meanwhile changes ``reserved``
     # under the same locks, and neither waits for the other in a circle.
-    existing = {
-        v.sku: v for v in Variant.objects.select_for_update().filter(sku__in=[r.sku for r in records]).order_by("pk")
-    }
+    skus, ids = sorted({r.sku for r in records}), []
+    for start in range(0, len(skus), 500):  # within every database's limit of query parameters
+        ids += Variant.objects.filter(sku__in=skus[start : start + 500]).values_list("pk", flat=True)
+    ids.sort()
+    existing = {}
+    for start in range(0, len(ids), 500):
+        rows = Variant.objects.select_for_update().filter(pk__in=ids[start : start + 500]).order_by("pk")
+        existing.update({v.sku: v for v in rows})
     for record in records:
         product = products.get(record.product_id)
         if product is None:
