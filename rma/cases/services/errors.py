@@ -18,7 +18,12 @@ class CasePermissionDenied(CaseError):
 
 
 class CaseInvalid(CaseError):
-    """The request itself is wrong (quantity, amount, missing reason...)."""
+    """The request itself is wrong (quantity, amount, missing reason...); ``field``, when set, names the form
+    field it belongs next to."""
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 class CaseAmountInvalid(CaseInvalid):

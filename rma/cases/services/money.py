@@ -324,7 +324,7 @@ def case_exchange(
         description = description.strip() or chosen[0]
         price_difference = chosen[1] if price_difference is None else price_difference
     if not description.strip():
-        raise CaseInvalid(_("Describe what is sent to the customer."))
+        raise CaseInvalid(_("Describe what is sent to the customer."), field="description")
     price_difference = Decimal(price_difference or 0)
     if price_difference:
         sign = -1 if price_difference < 0 else 1
