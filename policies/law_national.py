@@ -18,25 +18,29 @@ EXPECTED_LIFESPAN = "expected_lifespan"
 NATIONAL = {
     "AT": {
         "withdrawal_reference": "FAGG § 11",
+        "not_informed_reference": "FAGG § 12",
         "exceptions_reference": "FAGG § 18",
+        "cost_reference": "FAGG § 15 (2)",
+        "diminished_value_reference": "FAGG § 15 (4)",
         "refund_reference": "FAGG § 14",
         "guarantee_reference": "VGG § 10",
         "presumption_reference": "VGG § 11",
+        # VGG § 28 (1): the rights are time-barred three months after the two-year period ends.
         "limitation_months": 27,
         "limitation_from": FROM_DELIVERY,
         "limitation_reference": "VGG § 28",
-        "unconfirmed": ("article_numbers",),
     },
     "BE": {
         "withdrawal_reference": "Code de droit économique Art. VI.47",
         "exceptions_reference": "Code de droit économique Art. VI.53",
-        "guarantee_reference": "Belgian Civil Code Art. 1649quater § 1",
+        # The paragraphs of Art. 1649quater are not confirmed: the range of the consumer-sale articles is cited.
+        "guarantee_reference": "Belgian Civil Code Art. 1649bis-1649nonies",
         "presumption_months": 24,
-        "presumption_reference": "Belgian Civil Code Art. 1649quater § 4",
+        "presumption_reference": "Belgian Civil Code Art. 1649bis-1649nonies",
         "limitation_months": 12,
         "limitation_from": FROM_DISCOVERY,
-        "limitation_reference": "Belgian Civil Code Art. 1649quater § 3",
-        # § 2 lets the parties agree a notification period of at least two months; none is assumed agreed.
+        "limitation_reference": "Belgian Civil Code Art. 1649bis-1649nonies",
+        # A notification period of at least two months applies only if the parties agree one; none is assumed.
         "unconfirmed": ("article_numbers",),
     },
     "BG": {
@@ -83,14 +87,14 @@ NATIONAL = {
         "unconfirmed": ("article_numbers",),
     },
     "FI": {
-        "withdrawal_reference": "Kuluttajansuojalaki 6 luku 14 §",
+        # HE 180/2021 and HE 89/2001 confirm the values; the section numbers are not, so the chapter is cited.
+        "withdrawal_reference": "Kuluttajansuojalaki 6 luku",
         "guarantee_months": None,
         "no_fixed_period_reason": EXPECTED_LIFESPAN,
-        "guarantee_reference": "Kuluttajansuojalaki 5 luku 12 §",
-        "presumption_reference": "Kuluttajansuojalaki 5 luku 15 §",
+        "guarantee_reference": "Kuluttajansuojalaki 5 luku",
+        "presumption_reference": "Kuluttajansuojalaki 5 luku",
         "notification_months": 2,
-        "notification_reference": "Kuluttajansuojalaki 5 luku 16 §",
-        "unconfirmed": ("article_numbers",),
+        "notification_reference": "Kuluttajansuojalaki 5 luku",
     },
     "FR": {
         "withdrawal_reference": "Code de la consommation L221-18",
@@ -144,7 +148,6 @@ NATIONAL = {
         "presumption_reference": "Consumer Rights Act 2022 (IE) s. 22",
         "short_term_reject_days": 30,
         "short_term_reject_reference": "Consumer Rights Act 2022 (IE) s. 24",
-        "unconfirmed": ("article_numbers",),
     },
     "IT": {
         "withdrawal_reference": "Codice del Consumo Art. 52",
@@ -268,7 +271,7 @@ NATIONAL = {
         "guarantee_months": 36,
         "guarantee_reference": "Konsumentköplag (2022:260)",
         "presumption_months": 24,
-        "presumption_reference": "Konsumentköplag (2022:260)",
+        "presumption_reference": "Konsumentköplag (2022:260) 4 kap. 17 §",
         "notification_months": 2,
         "notification_reference": "Konsumentköplag (2022:260)",
         "unconfirmed": ("article_numbers",),
@@ -282,6 +285,8 @@ NATIONAL = {
         "guarantee_reference": "Forbrukerkjøpsloven § 27",
         "long_life_guarantee_months": 60,
         "long_life_reference": "Forbrukerkjøpsloven § 27 annet ledd",
+        # Two years since 1 January 2024 per secondary sources; the amended § 18 was not read (favourable reading).
+        "presumption_months": 24,
         "presumption_reference": "Forbrukerkjøpsloven § 18",
         "notification_months": 2,
         "notification_reference": "Forbrukerkjøpsloven § 27 første ledd",

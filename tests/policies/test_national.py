@@ -98,6 +98,27 @@ def test_norway_two_years_then_review_for_long_lasting_goods_until_five_years():
     assert not evaluate(claim("NO", D(2031, 3, 3)), None, law).eligible
 
 
+def test_norway_presumes_for_two_years_last_day_and_day_after():
+    # Forbrukerkjøpsloven § 18 as amended from 1 January 2024: the seller bears the burden for two years.
+    law = jurisdiction_for("NO")
+    last = evaluate(claim("NO", D(2028, 3, 2)), None, law)
+    assert last.presumption_until == D(2028, 3, 2) and "presumption" in codes(last)
+    step = next(s for s in last.explanation if s.code == "presumption")
+    assert step.reference == "Forbrukerkjøpsloven § 18"
+    assert "presumption_ended" in codes(evaluate(claim("NO", D(2028, 3, 3)), None, law))
+
+
+def test_austria_cites_its_own_act_for_late_information_cost_and_presumption():
+    law = jurisdiction_for("AT")  # FAGG § 12, § 15 (2); VGG § 11 (1): one year
+    late = evaluate(claim("AT", D(2027, 3, 16), reason="change_of_mind", informed=False), None, law)
+    assert late.eligible and late.deadline == D(2027, 3, 16)
+    assert any(s.reference == "FAGG § 12" for s in late.explanation)
+    assert not evaluate(claim("AT", D(2027, 3, 17), reason="change_of_mind", informed=False), None, law).eligible
+    assert law.cost_reference == "FAGG § 15 (2)" and law.diminished_value_reference == "FAGG § 15 (4)"
+    assert "presumption" in codes(evaluate(claim("AT", D(2027, 3, 2)), None, law))
+    assert "presumption_ended" in codes(evaluate(claim("AT", D(2027, 3, 3)), None, law))
+
+
 def test_ireland_has_a_thirty_day_short_term_right_to_terminate():
     law = jurisdiction_for("IE")
     decision = evaluate(claim("IE", D(2026, 4, 1)), None, law)
