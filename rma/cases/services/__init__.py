@@ -68,6 +68,10 @@ from rma.cases.services.money import (
 )
 from rma.cases.services.payments import (
     exchange_attempt_start,
+    exchange_hold_record,
+    exchange_hold_released,
+    exchange_hold_to_place,
+    exchange_hold_to_release,
     exchange_record_failure,
     exchange_record_paid,
     exchange_retry,
@@ -97,6 +101,10 @@ __all__ = [
     "case_label_issued",
     "case_label_problems_record",
     "exchange_attempt_start",
+    "exchange_hold_record",
+    "exchange_hold_released",
+    "exchange_hold_to_place",
+    "exchange_hold_to_release",
     "exchange_record_failure",
     "exchange_record_paid",
     "exchange_retry",

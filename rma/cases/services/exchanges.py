@@ -170,9 +170,12 @@ def exchange_ship_instant(*, case: ReturnCase, actor=None) -> ExchangeOrder | No
     if found is None:
         return None
     description, difference = found
+    hold = None
+    if case.instant_exchange == InstantExchange.AUTHORISATION:
+        hold = sum((item.exchange_variant.price * item.quantity for item in case.items.all()), Decimal(0))
     order = ExchangeOrder.objects.create(
         case=case, number=f"EX-{case.rma_number}", description=description, price_difference=difference,
-        currency=case.currency, created_by=actor, shipped_early=True,
+        currency=case.currency, created_by=actor, shipped_early=True, hold_amount=hold,
     )  # fmt: skip
     stock_ship(case=case)
     role = "agent" if actor is not None else "system"
@@ -182,4 +185,6 @@ def exchange_ship_instant(*, case: ReturnCase, actor=None) -> ExchangeOrder | No
     )  # fmt: skip
     if difference > 0:
         events.publish(events.ExchangeChargeDue(case=case, actor=actor, role=role, exchange_id=order.id))
+    if hold:
+        events.publish(events.ExchangeHoldDue(case=case, actor=actor, role=role, exchange_id=order.id))
     return order

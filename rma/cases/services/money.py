@@ -299,6 +299,10 @@ def _exchange_settle_early(case: ReturnCase, order: ExchangeOrder, *, actor: Sta
     """Settle an instant exchange, sent at approval: a lower price is refunded now that the item is back."""
     _resolved(case)
     transition_run(case, "exchange", actor=actor)
+    if order.hold_amount and not order.hold_release_due:
+        order.hold_release_due = True
+        order.save(update_fields=["hold_release_due"])
+        events.publish(events.ExchangeHoldReleaseDue(case=case, actor=actor, role="agent", exchange_id=order.id))
     if order.price_difference < 0:
         _check_amount(case, -order.price_difference, field="price_difference")
         _refund_create(case, key=f"exchange:{case.rma_number}", amount=-order.price_difference,

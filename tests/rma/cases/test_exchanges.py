@@ -9,6 +9,7 @@ from django.db import connection
 
 from rma.cases import services
 from rma.cases.models import ExchangeOrder, Refund, ReturnCase, StockReservation
+from rma.integrations.models import LocalPayment
 from rma.orders.models import Variant
 from tests.rma.factories import CustomerFactory, OrderFactory, OrderLineFactory, ProductFactory, VariantFactory
 
@@ -157,7 +158,9 @@ def test_an_instant_exchange_ships_at_approval_and_records_the_shops_cover(eu_po
     assert ExchangeOrder.objects.count() == 1
 
 
-def test_an_instant_exchange_waiting_for_an_agent_ships_when_approved(eu_policy, supervisor):
+def test_an_instant_exchange_against_an_authorisation_holds_the_new_items_price_until_the_item_is_back(
+    eu_policy, agent, supervisor
+):
     eu_policy.instant_exchange = "authorisation"
     eu_policy.auto_approve = False
     eu_policy.save()
@@ -166,8 +169,15 @@ def test_an_instant_exchange_waiting_for_an_agent_ships_when_approved(eu_policy,
     case = file_exchange(line, large)
     assert fresh(case).instant_exchange == "authorisation" and not ExchangeOrder.objects.exists()
     services.case_approve(case=fresh(case), actor=supervisor)
-    assert ExchangeOrder.objects.get(case=case).shipped_early
-    assert fresh(large).stock == 0
+    order = ExchangeOrder.objects.get(case=case)
+    assert order.shipped_early and fresh(large).stock == 0
+    assert order.hold_amount == Decimal("119.00") and order.hold_reference  # placed after the commit
+    hold = LocalPayment.objects.get(kind="hold")
+    assert hold.amount == Decimal("119.00") and hold.reference == order.hold_reference
+    services.case_exchange(case=inspected(case, agent), actor=supervisor)
+    order = fresh(order)
+    assert order.hold_released_at is not None and LocalPayment.objects.filter(kind="void").count() == 1
+    assert Refund.objects.get(case=case).amount == Decimal("10.00")  # the cheaper jacket's difference, now
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
