@@ -15,7 +15,15 @@ from policies.rules import Claim, evaluate
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 from rma.cases import events
 from rma.cases.events import Staff
-from rma.cases.models import CaseKind, CaseStatus, Resolution, ReturnCase, ReturnItem, ReturnItemPhoto
+from rma.cases.models import (
+    CaseKind,
+    CaseStatus,
+    ExchangeOrder,
+    Resolution,
+    ReturnCase,
+    ReturnItem,
+    ReturnItemPhoto,
+)
 from rma.cases.services import exchanges, quote, sla
 from rma.cases.services.assignment import case_auto_assign
 from rma.cases.services.errors import CaseConflict, CaseInvalid
@@ -362,6 +370,9 @@ def case_cancel(*, case: ReturnCase, actor: Staff | None = None, customer_id: in
     if actor is None and case.customer_id != customer_id:
         raise CaseInvalid(_("No such return."))
     role = "customer" if actor is None else "agent"
+    if ExchangeOrder.objects.filter(case=case, shipped_early=True).exists():
+        # An instant exchange already sent the new item: the returned one must still come back.
+        raise CaseConflict(_("The new item has already been sent, so this return can no longer be cancelled."))
     transition_run(case, "cancel", actor=actor, role=role, check_perm=actor is not None)
     exchanges.stock_release(case=case)
     events.publish(events.CaseCancelled(case=case, actor=actor, role=role))

@@ -153,6 +153,8 @@ def test_an_instant_exchange_ships_at_approval_and_records_the_shops_cover(eu_po
     assert order.shipped_early and order.price_difference == Decimal("10.00")
     assert (fresh(green).stock, fresh(green).reserved) == (0, 0)  # shipped before the jacket is back
     assert case.events.filter(kind="exchange").exists()
+    with pytest.raises(services.CaseConflict, match="already been sent"):
+        services.case_cancel(case=case, customer_id=case.customer_id)
     settled = services.case_exchange(case=inspected(case, agent), actor=supervisor)
     assert settled.pk == order.pk and fresh(case).status == "exchanged"
     assert ExchangeOrder.objects.count() == 1
