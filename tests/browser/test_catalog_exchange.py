@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from rma.cases.models import ReturnCase, StockReservation
 from rma.orders.models import Variant
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import violations
 from tests.rma.factories import OrderFactory, OrderLineFactory, ProductFactory, VariantFactory
 from tests.rma.portal.test_portal import sent_code
 
@@ -49,6 +50,7 @@ def test_a_variant_exchange_from_the_catalogue_by_clicking(live_server, new_page
     picker.locator("label", has_text="Verde").click()
     assert page.locator(f"input[name=variant_{line.id}][value='{green.pk}']").is_checked()
     screenshot(page, f"catalog-exchange-{lang}-1-picker")
+    assert violations(page) == []  # axe: the picker's radios, images and labels
     page.locator("main form.card button[type=submit]:not([name])").click()
     page.wait_for_url("**/cases/*/")
 
