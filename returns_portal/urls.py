@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from rma.api.api import api
 from rma.logistics import webhooks
 
 from .observability import metrics
@@ -18,6 +19,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("webhooks/tracking/", webhooks.tracking, name="webhook_tracking"),
+    path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("policies/", include("policies.urls")),

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "rma.privacy",
+    "rma.webhooks",
+    "rma.api",
+    "ninja",  # its static files: the API docs page loads nothing from a CDN
 ]
 
 MIDDLEWARE = [
@@ -187,6 +190,19 @@ PORTAL_THROTTLES = {
     "code_request": {"client": [20, 3600], "order": [5, 3600], "email": [5, 3600]},
     "code_attempt": {"client": [30, 3600], "order": [10, 3600]},
     "withdrawal": {"client": [10, 3600], "order": [3, 3600], "email": [5, 3600]},
+    # The REST API: requests per token (docs/api.md).
+    "api": {"token": [env.int("API_REQUESTS_PER_MINUTE", default=600), 60]},
+}
+# The REST API (rma.api, docs/api.md): how long an Idempotency-Key's answer is kept.
+API = {"idempotency_hours": 24}
+# Outbound webhooks (rma.webhooks, docs/api.md): tries per delivery (backoff 2 s doubling to at most an hour),
+# how long an endpoint may fail without a success before it is disabled, the HTTP timeout, and whether plain
+# http:// receivers are allowed (only for local development and tests).
+WEBHOOKS = {
+    "max_attempts": 15,
+    "disable_after_hours": 72,
+    "timeout_seconds": 10,
+    "allow_http": env.bool("WEBHOOKS_ALLOW_HTTP", default=False),
 }
 # How long codes and links live; a new unsubscribe token version revokes every older unsubscribe link.
 PORTAL_ACCESS = {
@@ -297,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
     "analytics-refresh": {
         "task": "rma.analytics.tasks.analytics_refresh",
         "schedule": 5 * 60,
+        "options": {"queue": "sweeps"},
+    },
+    "webhooks-redispatch": {
+        "task": "rma.webhooks.tasks.webhooks_redispatch",
+        "schedule": 60,
         "options": {"queue": "sweeps"},
     },
     "privacy-exports-redispatch": {

@@ -22,3 +22,5 @@ if env("CELERY_VISIBILITY_TIMEOUT", default=""):
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+# Tests deliver outbound webhooks to receivers on 127.0.0.1 over plain HTTP.
+WEBHOOKS = {**WEBHOOKS, "allow_http": True}  # noqa: F405
