@@ -10,6 +10,7 @@ from babel.numbers import get_currency_precision, is_currency
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from policies.taxonomy import Category
 from rma.orders.models import OrderLine, Product, Variant
@@ -191,6 +192,8 @@ def catalog_import(records: list[VariantRecord]) -> dict:
     return counts
 
 
-def variant_for_sku(sku: str) -> Variant | None:
-    """The catalogue's variant for an order line's SKU (order import links them)."""
-    return Variant.objects.filter(sku=sku).first()
+def order_lines_link(*, order_ids: list[int]) -> int:
+    """Point these orders' lines to the catalogue's variant with their SKU, or to none (order import calls it):
+    one statement for the whole batch."""
+    variant = Variant.objects.filter(sku=OuterRef("sku")).values("pk")[:1]
+    return OrderLine.objects.filter(order_id__in=order_ids).update(variant=Subquery(variant))

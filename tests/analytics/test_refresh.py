@@ -144,7 +144,7 @@ def test_a_re_imported_order_that_moves_day_is_counted_once(tmp_path):
 
     row = ("order_number,email,customer_name,language,country,currency,ordered_on,delivered_on,ship_street,"
            "ship_postcode,ship_city,sku,product_name,category,quantity,unit_price\n"
-           "IT-9,re@example.com,Re Import,it,IT,EUR,{day},2026-10-20,Via Po 3,10123,Torino,"
+           "IT-9,re@example.com,Re Import,it,IT,EUR,{day},2026-11-05,Via Po 3,10123,Torino,"
            "SKU-9,Giacca,apparel,7,50.00\n")  # fmt: skip
     path = tmp_path / "orders.csv"
     path.write_text(row.format(day="2026-10-10"))

@@ -31,9 +31,12 @@ def orders_bulk(request, body: OrdersBulkIn, idempotency_key: str | None = Heade
     try:
         result = orders_import(records)
     except OrderImportError as exc:
-        found = re.search(r"record (\d+)", str(exc))
-        path = f"body.orders.{found.group(1)}" if found else "body.orders"
-        raise ApiProblem(422, "invalid", "Invalid request", str(exc), [{"path": path, "message": str(exc)}]) from None
+        errors = []
+        for problem in exc.problems:
+            found = re.search(r"record (\d+)", str(problem.line))
+            where = f"body.orders.{found.group(1)}" if found else "body.orders"
+            errors.append({"path": f"{where}.{problem.field}" if problem.field else where, "message": problem.message})
+        raise ApiProblem(422, "invalid", "Invalid request", str(exc), errors) from None
     return {"created": result["created"], "updated": result["updated"]}
 
 
