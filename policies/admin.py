@@ -314,16 +314,24 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
         )
 
     def copy_view(self, request, pk):
-        if request.method != "POST" or not self.has_add_permission(request):
+        """A confirmation page (GET) and the copy (POST): reached by a link, so it works from the read-only form."""
+        if not self.has_add_permission(request):
             raise PermissionDenied
         policy = self._policy(request, pk)
-        draft = services.policy_copy_as_draft(policy=policy, actor=request.user)
-        self.message_user(
+        if request.method == "POST":
+            draft = services.policy_copy_as_draft(policy=policy, actor=request.user)
+            self.message_user(
+                request,
+                gettext("%(policy)s is a new draft; edit it, then publish it.") % {"policy": draft},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:policies_returnpolicy_change", args=[draft.pk]))
+        return self._render(
             request,
-            gettext("%(policy)s is a new draft; edit it, then publish it.") % {"policy": draft},
-            messages.SUCCESS,
+            "admin/policies/returnpolicy/copy.html",
+            policy,
+            title=gettext("New draft from %(policy)s") % {"policy": policy},
         )
-        return redirect(reverse("admin:policies_returnpolicy_change", args=[draft.pk]))
 
 
 @admin.register(ReturnCenter)

@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.csp import CSP
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
@@ -146,19 +148,62 @@ for model in (Shipment, Refund):
     )
 
 
+class CannedReplyTextFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        languages = {
+            form.cleaned_data["language"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
+        if settings.LANGUAGE_CODE not in languages:
+            # canned_reply_text falls back to it: a reply without it would send nothing to some customers.
+            raise ValidationError(
+                gettext("A canned reply needs a text in %(language)s: it is sent when there is none in the customer's.")
+                % {"language": dict(settings.LANGUAGES)[settings.LANGUAGE_CODE]}
+            )
+
+
+def _languages_missing(reply: CannedReply | None) -> list[str]:
+    have = set(reply.texts.values_list("language", flat=True)) if reply is not None and reply.pk else set()
+    return [code for code, _name in settings.LANGUAGES if code not in have]
+
+
 class CannedReplyTextInline(admin.StackedInline):
+    """One text per language: a form for each language still missing, its language already chosen."""
+
     model = CannedReplyText
-    extra = 1
+    formset = CannedReplyTextFormSet
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(_languages_missing(obj))
 
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(admin.ModelAdmin):
     """Macros for the agents: one text per language, optionally applying a transition (e.g. request_info)."""
 
-    list_display = ["name", "transition", "active"]
-    list_filter = ["active"]
+    list_display = ["name", "transition", "active", "languages_missing"]
+    list_filter = ["active", "transition"]
     search_fields = ["name", "texts__body"]
     inlines = [CannedReplyTextInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("texts")
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CannedReplyTextInline):
+            # The same on the form and its post, so that an untouched language is an unchanged (skipped) form.
+            kwargs["initial"] = [{"language": code} for code in _languages_missing(obj)]
+        return kwargs
+
+    @admin.display(description=_("languages without a text"))
+    def languages_missing(self, obj):
+        have = {text.language for text in obj.texts.all()}
+        return ", ".join(code for code, _name in settings.LANGUAGES if code not in have) or "-"
 
 
 @admin.register(AgentProfile)

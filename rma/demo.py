@@ -18,6 +18,7 @@ from policies.services import policy_create_draft, policy_publish
 from rma.access import roles
 from rma.cases import services
 from rma.cases.models import ReturnCase
+from rma.messaging.demo import canned_replies_demo_load
 from rma.orders.models import Customer, Order, OrderLine, Product, Variant
 
 from .analytics.demo import analytics_demo_load
@@ -395,5 +396,6 @@ def demo_load() -> dict:
     _catalog()
     orders = _orders(timezone.localdate())
     _cases(agent, User.objects.get(username="supervisor"))
+    canned_replies_demo_load()
     analytics_demo_load()
     return {"staff": STAFF, "orders": orders}

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from rma.cases.models import ReturnCase
+from rma.messaging.models import CannedReply
 from rma.orders.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,6 +16,7 @@ def test_demo_data_loads_twice_and_the_pages_show_it(client):
     call_command("load_demo", verbosity=0)
     assert (Order.objects.count(), ReturnCase.objects.count()) == counts
     assert counts[0] >= 16 and counts[1] >= 7
+    assert CannedReply.objects.filter(active=True, texts__language="ar").distinct().count() >= 3
     statuses = set(ReturnCase.objects.values_list("status", flat=True))
     assert {"label_issued", "closed"} <= statuses and len(statuses) >= 5
     # Fault claims carry the customer's own description of the problem.

@@ -43,6 +43,11 @@ ROLE_PERMISSIONS = {
         "rma.view_cannedreply",
         "rma.add_cannedreply",
         "rma.change_cannedreply",
+        # A reply is only its texts: without these a policy admin's replies stay empty.
+        "rma.view_cannedreplytext",
+        "rma.add_cannedreplytext",
+        "rma.change_cannedreplytext",
+        "rma.delete_cannedreplytext",
         "rma.view_notification",
     ],
 }

@@ -6,6 +6,7 @@ values arrive formatted: this module knows no language and no locale.
 """
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -81,6 +82,31 @@ def bar_chart(*, chart_id: str, title: str, desc: str, bars: Sequence[Bar], empt
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 
 
+LEGEND_FONT = 12
+LEGEND_SWATCH = 30  # the line sample and the gap before the name
+LEGEND_GAP = 18
+LEGEND_ROW = 22
+
+
+def text_width(text: str, font_size: float = LEGEND_FONT) -> float:
+    """A generous estimate of how wide a text is drawn (the server has no font metrics): a full em for wide
+    (CJK) characters, 0.62 em for the others, so that estimated boxes never come out narrower than drawn ones."""
+    return sum(font_size * (1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62) for c in text)
+
+
+def legend_layout(names: Sequence[str], *, start: float, end: float) -> list[tuple[float, int]]:
+    """(x, row) of each legend entry: entries flow left to right, as wide as their names, and wrap to a new
+    row before they would pass ``end``; so no two entries overlap, however long the names of a language."""
+    places, x, row = [], start, 0
+    for name in names:
+        width = LEGEND_SWATCH + text_width(name)
+        if x > start and x + width > end:
+            x, row = start, row + 1
+        places.append((x, row))
+        x += width + LEGEND_GAP
+    return places
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -96,7 +122,8 @@ def line_chart(
     if not labels or not values:  # a flat line at zero is still a finding: only no values at all is empty
         return _empty(chart_id, title, desc, empty)
     left, right, top_pad, bottom = 64, 16, 12, 44
-    legend = 22 * ((len(series) + 2) // 3) if len(series) > 1 else 0
+    places = legend_layout([s.name for s in series], start=left, end=WIDTH - right) if len(series) > 1 else []
+    legend = LEGEND_ROW * (max(row for _x, row in places) + 1) if places else 0
     height = 220 + legend
     plot_h = height - top_pad - bottom - legend
     plot_w = WIDTH - left - right
@@ -142,17 +169,16 @@ def line_chart(
                     f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} '
                     f'points="{" ".join(points)}"></polyline>'
                 )
-    if len(series) > 1:
-        for index, s in enumerate(series):
-            colour, dash = SERIES_STYLES[index % len(SERIES_STYLES)]
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            lx = left + (index % 3) * (plot_w / 3)
-            ly = top_pad + plot_h + 34 + (index // 3) * 22
-            parts.append(
-                f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{colour}" '
-                f'stroke-width="2.5"{dash_attr}></line>'
-                f'<text x="{lx + 30:.1f}" y="{ly + 4:.1f}" font-size="12" fill="#1c1c1c">{escape(s.name)}</text>'
-            )
+    for index, (s, (lx, row)) in enumerate(zip(series, places, strict=False)):
+        colour, dash = SERIES_STYLES[index % len(SERIES_STYLES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        ly = top_pad + plot_h + 34 + row * LEGEND_ROW
+        parts.append(
+            f'<line x1="{lx:.1f}" x2="{lx + 24:.1f}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{colour}" '
+            f'stroke-width="2.5"{dash_attr}></line>'
+            f'<text x="{lx + LEGEND_SWATCH:.1f}" y="{ly + 4:.1f}" font-size="{LEGEND_FONT}" fill="#1c1c1c">'
+            f"{escape(s.name)}</text>"
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 

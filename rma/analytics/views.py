@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from babel.lists import format_list
+from babel.numbers import get_currency_precision
 from babel.units import format_unit
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
@@ -18,7 +19,6 @@ from returns_portal.formatting import babel_locale, format_date, format_money, f
 from . import charts, selectors
 from .forms import DashboardFilterForm
 
-CENT = Decimal("0.01")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Long tables show their first rows on the page; the CSV file has every row.
 ROWS_ON_PAGE = {"products": 25, "fix": 20}
@@ -258,7 +258,7 @@ def _presets() -> list[dict]:
     return presets
 
 
-def _csv_value(value, kind: str):
+def _csv_value(value, kind: str, currency: str = ""):
     if value is None:
         return ""
     if kind == "date" and isinstance(value, datetime.date):
@@ -266,7 +266,8 @@ def _csv_value(value, kind: str):
     if kind in {"percent", "ratio", "decimal"}:
         return f"{value:.6f}".rstrip("0").rstrip(".")
     if kind == "money":  # machine-readable: a plain decimal, the currency is in its own column
-        return str(Decimal(value).quantize(CENT))
+        # With the currency's own digits (JPY none, EUR two, KWD three), as its amounts are written everywhere.
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-get_currency_precision(currency or "XXX"))))
     if isinstance(value, str) and value[:1] in CSV_FORMULA_STARTS:
         return "'" + value  # an imported name could hold a spreadsheet formula (CSV injection): plain text
     return str(value)
@@ -291,6 +292,8 @@ def dashboard_export(request, table):
     has_codes = any("code" in row for row in data.rows)
     writer.writerow([*(["code"] if has_codes else []), *(str(c.label) for c in columns)])
     for row in data.rows:
-        cells = [_csv_value(row.get(c.key), row.get("kind", c.kind) if c.kind == "mixed" else c.kind) for c in columns]
+        currency = row.get("currency", "")
+        cells = [_csv_value(row.get(c.key), row.get("kind", c.kind) if c.kind == "mixed" else c.kind, currency)
+                 for c in columns]  # fmt: skip
         writer.writerow([*([row.get("code", "")] if has_codes else []), *cells])
     return response

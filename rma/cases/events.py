@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from returns_portal import events as bus
 from returns_portal.actors import Staff
 from returns_portal.formatting import format_money
+from rma.cases import presenters
 from rma.cases.models import CaseEvent, ReturnCase, WithdrawalStatement
 
 
@@ -47,6 +48,9 @@ class CaseEventBase:
     @staticmethod
     def headline(row: CaseEvent) -> str:
         return ""
+
+    # What staff read instead, where the headline speaks to the customer ("your parcel"); None: the headline.
+    staff_headline: ClassVar = None
 
 
 def publish(event: "CaseEventBase | WithdrawalSubmitted") -> CaseEvent | None:
@@ -85,6 +89,10 @@ class StatusChanged(CaseEventBase):
     @staticmethod
     def headline(row):
         return _("Status: %(status)s") % {"status": row.get_to_status_display()}
+
+    @staticmethod
+    def staff_headline(row):
+        return _("Status: %(status)s") % {"status": presenters.status_label_for_staff(row.to_status)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -446,6 +454,10 @@ class RefundDeadlineMoved(CaseEventBase):
     def headline(row):
         return _("Refund date moved: we refund as soon as your parcel arrives")
 
+    @staticmethod
+    def staff_headline(row):
+        return _("Refund date moved: the refund is due as soon as the parcel arrives")
+
 
 # -- conversation and messages sent ------------------------------------------------------------------
 
@@ -506,3 +518,11 @@ def headline(row: CaseEvent) -> str:
     """What a timeline row says, in the active language."""
     event = TIMELINE_KINDS.get(row.kind)
     return event.headline(row) if event is not None else ""
+
+
+def staff_headline(row: CaseEvent) -> str:
+    """What a timeline row says to staff, in the active language: in staff's words where they differ."""
+    event = TIMELINE_KINDS.get(row.kind)
+    if event is None:
+        return ""
+    return (event.staff_headline or event.headline)(row)

@@ -46,3 +46,37 @@ def photo_clean(upload) -> ContentFile:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
         raise ValidationError(_("%(name)s is not a JPEG, PNG, WebP or HEIC photo.") % {"name": name}) from None
     return ContentFile(out.getvalue(), name=f"photo.{extension}")
+
+
+# What staff may attach to a reply: the photos customers may send (cleaned the same way), and PDF documents
+# (a repair report, a delivery note). A PDF cannot be cleaned like a photo: it is checked to be one and is
+# only ever served as a download, never shown inline.
+STAFF_MAX_BYTES = 10 * 1024 * 1024
+
+
+def staff_attachment_clean(upload) -> ContentFile:
+    """A safe copy of a file an agent attaches to a reply, or a ValidationError saying what is wrong with it."""
+    name = getattr(upload, "name", "file")
+    if upload.size > STAFF_MAX_BYTES:
+        raise ValidationError(_("%(name)s is larger than 10 MB.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        content = upload.read()
+        if b"%%EOF" not in content[-1024:]:
+            raise ValidationError(_("%(name)s is not a complete PDF document.") % {"name": name})
+        return ContentFile(content, name="document.pdf")
+    try:
+        with Image.open(upload):
+            pass
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+        raise ValidationError(
+            _("%(name)s is not a PDF document or a JPEG, PNG, WebP or HEIC photo.") % {"name": name}
+        ) from None
+    return photo_clean(upload)  # an image: decoded, size-checked and re-encoded as customers' photos are
+
+
+def attachment_is_image(name: str) -> bool:
+    """Whether a stored attachment (cleaned by the functions above) is a photo, shown inline, or a document."""
+    return name.lower().rsplit(".", 1)[-1] in {"jpg", "png", "webp"}

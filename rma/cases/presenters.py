@@ -20,6 +20,25 @@ from returns_portal.formatting import format_date, format_money
 from rma.cases.models import OPEN_STATUSES, CaseStatus, Resolution
 
 S = CaseStatus
+
+# The model's status labels speak to the customer ("Waiting for your answer"); staff read these instead.
+STAFF_STATUS_LABELS = {
+    S.NEEDS_INFO: _("Waiting for the customer's information"),
+    S.AWAITING_CUSTOMER: _("Waiting for the customer's answer"),
+}
+
+
+def status_label_for_staff(status: str) -> str:
+    """A status as the workspace names it, in the active language."""
+    label = STAFF_STATUS_LABELS.get(status)
+    return str(label) if label is not None else str(dict(CaseStatus.choices).get(status, status))
+
+
+def status_choices_for_staff() -> list[tuple[str, str]]:
+    """Every status with its staff label, in the workflow's order (for the queue's filter and rows)."""
+    return [(value, STAFF_STATUS_LABELS.get(value, label)) for value, label in CaseStatus.choices]
+
+
 MONEY = frozenset({Resolution.REFUND, Resolution.STORE_CREDIT})
 # The customer gets an item back rather than money.
 GOODS = frozenset({Resolution.EXCHANGE, Resolution.REPAIR, Resolution.REPLACEMENT})

@@ -95,7 +95,7 @@ def _case_detail_qs(*, for_customer: bool = False):
         Prefetch(
             "items",
             queryset=ReturnItem.objects.select_related(
-                "order_line__order", "inspection", "exchange_variant__product", "reservation"
+                "order_line__order", "inspection__inspected_by", "exchange_variant__product", "reservation"
             ).prefetch_related("deductions", "inspection__photos", "photos"),
         ),
         Prefetch("events", queryset=events),
@@ -475,24 +475,6 @@ def supervisor_overview(*, now=None, period_days: int = 30, limit: int = 50) -> 
         "times": times,
         "period_days": period_days,
     }
-
-
-def customer_history(*, customer, exclude=None) -> dict:
-    """The customer's earlier cases and what they were refunded: a signal of abuse, or of a loyal customer."""
-    from django.db.models import Sum
-
-    from rma.cases.models import Refund
-
-    cases = ReturnCase.objects.filter(customer=customer)
-    if exclude is not None:
-        cases = cases.exclude(pk=exclude.pk)
-    refunded = (
-        Refund.objects.filter(case__in=cases, status=Refund.Status.PAID)
-        .values("currency")
-        .annotate(total=Sum("amount"))
-        .order_by("currency")
-    )
-    return {"count": cases.count(), "refunded": list(refunded)}
 
 
 def approvals_pending():

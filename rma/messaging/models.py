@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rma.cases import photos
 from rma.cases.models import ReturnCase
 
 
@@ -34,29 +35,56 @@ class Message(models.Model):
     def from_customer(self) -> bool:
         return self.author_id is None
 
+    @property
+    def attachment_is_image(self) -> bool:
+        """A photo (shown inline on both sides), not a document (only ever downloaded)."""
+        return bool(self.attachment) and photos.attachment_is_image(self.attachment.name)
+
+
+class CannedReplyTransition(models.TextChoices):
+    """What a canned reply may do besides sending its text; each has its service in ``MACRO_TRANSITIONS``."""
+
+    NONE = "", _("nothing else: send the text as a message")
+    REQUEST_INFO = "request_info", _("ask the customer for information (the text is the question)")
+    REJECT = "reject", _("reject the return (the text is the reason)")
+
 
 class CannedReply(models.Model):
     """A macro: a reply with placeholders, one text per language, optionally applying a transition."""
 
+    Transition = CannedReplyTransition
+
     name = models.CharField(_("name"), max_length=100, unique=True)
-    transition = models.CharField(_("also do"), max_length=32, blank=True)  # e.g. "request_info"
-    active = models.BooleanField(default=True)
+    transition = models.CharField(
+        _("also do"), max_length=32, blank=True, choices=CannedReplyTransition, default=CannedReplyTransition.NONE
+    )
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("canned reply")
         verbose_name_plural = _("canned replies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transition__in=CannedReplyTransition.values), name="cannedreply_known_transition"
+            )
+        ]
 
     def __str__(self):
         return self.name
 
 
 class CannedReplyText(models.Model):
+    """A canned reply's words in one language; the agent's case page sends the customer's."""
+
     reply = models.ForeignKey(CannedReply, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     body = models.TextField(_("text"), help_text=_("Placeholders: {customer_name}, {rma_number}, {shop_name}"))
 
     class Meta:
+        ordering = ["reply", "language"]
+        verbose_name = _("text")
+        verbose_name_plural = _("texts")
         constraints = [models.UniqueConstraint(fields=["reply", "language"], name="one_text_per_language")]
 
     def __str__(self):

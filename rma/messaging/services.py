@@ -13,15 +13,16 @@ from rma.cases.models import ReturnCase
 from rma.cases.services import sla
 from rma.cases.services.cases import case_reject, case_request_info
 from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied
-from rma.messaging.models import CannedReply, Message, Notification
+from rma.messaging.models import CannedReply, CannedReplyTransition, Message, Notification
 
 MESSAGE_PERMISSION = "rma.process_case"
 MAX_MESSAGE_LENGTH = 4000
 PLACEHOLDER = re.compile(r"\{(customer_name|rma_number|shop_name)\}")
 # Transitions a canned reply may apply, each given the reply's text: the service and its text argument.
+# One entry per CannedReplyTransition (a test holds them together).
 MACRO_TRANSITIONS = {
-    "request_info": (case_request_info, "question"),
-    "reject": (case_reject, "reason"),
+    CannedReplyTransition.REQUEST_INFO: (case_request_info, "question"),
+    CannedReplyTransition.REJECT: (case_reject, "reason"),
 }
 
 
@@ -31,8 +32,11 @@ def _check_author(author: Staff | None) -> None:
 
 
 @transaction.atomic
-def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool) -> Message:
-    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues."""
+def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool, attachment=None) -> Message:
+    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues.
+
+    ``attachment`` is a file already cleaned by ``rma.cases.photos.staff_attachment_clean``; on a message to
+    the customer both sides see it, on a note only the staff."""
     _check_author(author)
     body = (body or "").strip()
     if not body:
@@ -42,6 +46,8 @@ def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool) 
     message = Message(
         case=case, author=author, internal=internal, body=body, language="" if internal else case.language
     )
+    if attachment is not None:
+        message.attachment = attachment
     message.full_clean()
     message.save()
     if not internal and case.first_responded_at is None:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/<str:rma_number>/offer/", portal.case_answer_offer, name="case_answer_offer"),
     path("cases/<str:rma_number>/survey/", portal.case_survey, name="case_survey"),
     path("cases/<str:rma_number>/message/", portal.case_message, name="case_message"),
+    path("cases/<str:rma_number>/messages/<int:pk>/file/", portal.case_message_file, name="case_message_file"),
     path("preferences/", portal.preferences, name="preferences"),
     path("withdraw/", portal.withdraw, name="withdraw"),
     path("withdraw/confirm/", portal.withdraw_confirm, name="withdraw_confirm"),

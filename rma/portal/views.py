@@ -399,6 +399,17 @@ def case_message(request, rma_number):
     return redirect("portal:case_detail", rma_number=rma_number)
 
 
+def case_message_file(request, rma_number, pk):
+    """A photo or document attached to a message of the thread (by the customer or the team), for the
+    case's customer only; never a file of an internal note."""
+    case = _case_for_request(request, rma_number)
+    message = case.messages.filter(pk=pk, internal=False).exclude(attachment="").first()
+    if message is None:
+        raise Http404(_("No such file."))
+    # A PDF is only ever downloaded, never shown inside the portal's origin.
+    return FileResponse(message.attachment.open("rb"), as_attachment=not message.attachment_is_image)
+
+
 @require_POST
 def case_survey(request, rma_number):
     case = _case_for_request(request, rma_number)

@@ -8,6 +8,7 @@ from django import forms
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
 from rma.cases import selectors, services
@@ -45,6 +46,9 @@ class AgentAction:
 
     ``bulk_label`` offers the action in the queue's bulk form too; who may use it there is the core's rule
     (``services.BULK_PERMISSIONS``).
+
+    ``confirm`` is the question of a confirmation page shown before an action that cannot be undone: the case
+    page's button asks first, and only the page's own form (``confirmed=yes``) runs the action.
     """
 
     name: str
@@ -53,6 +57,7 @@ class AgentAction:
     form: type[forms.Form] | None = None
     transition: bool = True
     bulk_label: Promise | None = None
+    confirm: Promise | None = None
 
 
 def _run_retry_label(request, case):
@@ -120,10 +125,13 @@ def _run_goodwill(request, case):
 
 
 def _run_message(request, case, *, internal: bool):
-    form = MessageForm(request.POST, prefix="message")
+    form = MessageForm(request.POST, request.FILES, prefix="message")
     if not form.is_valid():
         return {"message": form}
-    messaging.message_post(case=case, author=request.user, body=form.cleaned_data["body"], internal=internal)
+    data = form.cleaned_data
+    messaging.message_post(
+        case=case, author=request.user, body=data["body"], internal=internal, attachment=data.get("attachment")
+    )
     return None
 
 
@@ -193,7 +201,12 @@ ACTIONS = _registry(
         services.case_close,
         bulk_label=pgettext_lazy("bulk action", "Close"),
     ),
-    AgentAction("cancel", pgettext_lazy("action", "Cancel the return"), services.case_cancel),
+    AgentAction(
+        "cancel",
+        pgettext_lazy("action", "Cancel the return"),
+        services.case_cancel,
+        confirm=_lazy("Cancel return %(rma_number)s? The customer is told, and the return cannot be reopened."),
+    ),
     AgentAction("escalate", pgettext_lazy("action", "Escalate to a supervisor"), services.case_escalate),
     AgentAction("deescalate", pgettext_lazy("action", "Send back to the queue"), services.case_deescalate),
     AgentAction("inspect", pgettext_lazy("action", "Save the inspection"), _run_inspect, transition=False),

@@ -11,8 +11,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import Reason
-from rma.cases import selectors
-from rma.cases.models import CaseKind, CaseStatus, Compensation, DeductionReason, Inspection, Refund
+from rma.cases import photos, presenters, selectors
+from rma.cases.models import CaseKind, Compensation, DeductionReason, Inspection, Refund
 from rma.messaging.models import CannedReply
 
 VIEW_LABELS = {
@@ -96,7 +96,9 @@ class QueueFilterForm(forms.Form):
         max_length=254,
         widget=_QuickTextInput(attrs={"type": "search", "placeholder": _("RMA, order, email or tracking number")}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + CaseStatus.choices, widget=_QuickSelect)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=ANY + presenters.status_choices_for_staff(), widget=_QuickSelect
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=ANY + CaseKind.choices, widget=_QuickSelect)
     region = forms.ChoiceField(label=_("Region"), required=False, widget=_QuickSelect)
     country = forms.CharField(
@@ -216,6 +218,16 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message or internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    attachment = forms.FileField(
+        label=_("Attach a file (optional)"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF document, up to 10 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"}),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        return photos.staff_attachment_clean(upload) if upload else None
 
 
 class CannedReplyForm(forms.Form):

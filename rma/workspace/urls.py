@@ -3,12 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from rma.workspace import mfa
+from rma.workspace import home, mfa
 from rma.workspace import views as agent
 
 app_name = "agent"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="rma/agent/login.html"), name="login"),
+    path("login/", home.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("mfa/setup/", mfa.mfa_setup, name="mfa_setup"),
     path("mfa/verify/", mfa.mfa_verify, name="mfa_verify"),
@@ -22,4 +22,6 @@ urlpatterns = [
     path("cases/<str:rma_number>/", agent.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/action/", agent.case_action, name="case_action"),
     path("cases/<str:rma_number>/files/<str:kind>/<int:pk>/", agent.case_file, name="case_file"),
+    path("cases/<str:rma_number>/reply-preview/", agent.case_reply_preview, name="case_reply_preview"),
+    path("cases/<str:rma_number>/next/", agent.case_next, name="case_next"),
 ]

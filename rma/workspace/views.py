@@ -27,12 +27,13 @@ from django.views.decorators.http import require_POST
 
 from returns_portal import outbox
 from returns_portal.formatting import babel_locale
-from rma.cases import selectors, services
+from rma.cases import history, presenters, selectors, services
 from rma.cases.models import ApprovalRequest, CaseKind, CaseStatus, InspectionPhoto, ReturnItem, ReturnItemPhoto
 from rma.logistics import documents
 from rma.messaging import selectors as messaging_selectors
+from rma.messaging.models import Message
 from rma.privacy import services as privacy
-from rma.workspace import actions
+from rma.workspace import actions, case_page
 from rma.workspace.forms import (
     SLA_LABELS,
     VIEW_LABELS,
@@ -45,6 +46,7 @@ from rma.workspace.forms import (
     MessageForm,
     QueueFilterForm,
 )
+from rma.workspace.home import queue_or_home
 
 
 def _bulk_buttons(user) -> list[dict]:
@@ -82,7 +84,7 @@ class _PageFormat:
 def _queue_rows(cases) -> list[dict]:
     """The page's rows with their display values worked out once per page, so the row template only prints."""
     fmt = _PageFormat()
-    kinds, statuses = dict(CaseKind.choices), dict(CaseStatus.choices)
+    kinds, statuses = dict(CaseKind.choices), dict(presenters.status_choices_for_staff())
     languages = dict(settings.LANGUAGES)
     labels = {}  # lazy labels translated once per page, not once per row
 
@@ -237,7 +239,8 @@ def _render_queue(request, template: str, context: dict, *, queue: "_QueuePage")
     return response
 
 
-@permission_required("rma.view_returncase")
+@login_required
+@queue_or_home
 def queue(request):
     """The case queue: saved views with counts, filters, search, SLA order, keyset pages.
 
@@ -275,7 +278,7 @@ def queue_bulk(request):
     return render(request, "rma/agent/bulk_result.html", {"result": result, "label": label})
 
 
-def _render_case(request, case, *, forms=None, status=200):
+def _render_case(request, case, *, forms=None, status=200, preview=None):
     forms = forms or {}
     buttons, action_forms = [], []
     for action in actions.actions_for(case, request.user):
@@ -283,11 +286,14 @@ def _render_case(request, case, *, forms=None, status=200):
             form = forms.get(action.name) or action.form(prefix=action.name)
             action_forms.append({"name": action.name, "label": action.label, "form": form})
         else:
-            buttons.append({"name": action.name, "label": action.label})
+            buttons.append(
+                {"name": action.name, "label": action.label, "shortcut_attrs": case_page.shortcut_attrs(action.name)}
+            )
     can_process = request.user.has_perm("rma.process_case")
+    items = list(case.items.all())
     inspect_forms = []
     if case.status == CaseStatus.RECEIVED and can_process:
-        for item in case.items.all():
+        for item in items:
             if item.status == ReturnItem.Status.RECEIVED:
                 form = forms.get(f"inspect-{item.pk}") or InspectForm(prefix=f"inspect-{item.pk}")
                 inspect_forms.append({"item": item, "form": form})
@@ -299,13 +305,17 @@ def _render_case(request, case, *, forms=None, status=200):
         "rma/agent/case_detail.html",
         {
             "case": case,
-            "items": case.items.all(),
+            "items": items,
             # Assignments, messages and notes have their own places on the page (and never reach the customer).
             "events": [e for e in case.events.all() if e.kind not in selectors.STAFF_EVENT_KINDS],
             "assignment_events": [e for e in case.events.all() if e.kind == "assignment"],
             "shipment": getattr(case, "shipment", None),
             "refunds": case.refunds.all(),
-            "history": selectors.customer_history(customer=case.customer, exclude=case),
+            "history": history.customer_history_for_case(case=case),
+            "sla_clock": case_page.sla_clock(case),
+            "money": case_page.money_summary(case, items),
+            "shortcuts": {name: key for name, (key, _label) in case_page.SHORTCUTS.items()},
+            "shortcut_help": [(key, label) for key, label in case_page.SHORTCUTS.values()],
             "buttons": buttons,
             "action_forms": action_forms,
             "inspect_forms": inspect_forms,
@@ -313,10 +323,18 @@ def _render_case(request, case, *, forms=None, status=200):
             "goodwill_left": services.goodwill_remaining(case, request.user) if goodwill_form else None,
             "amount_due": services.amount_due(case),
             "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
+            "preview": preview,
             **_conversation_context(request, case, forms),
         },
         status=status,
     )
+
+
+def _reply_form(form: MessageForm) -> MessageForm:
+    """The reply box is where the "reply" shortcut puts the cursor (static/js/agent-case.js)."""
+    key = case_page.SHORTCUTS["reply"][0]
+    form.fields["body"].widget.attrs.update({"data-shortcut": key, "aria-keyshortcuts": key})
+    return form
 
 
 def _conversation_context(request, case, forms) -> dict:
@@ -334,7 +352,7 @@ def _conversation_context(request, case, forms) -> dict:
         if can_assign
         else None,
         "thread": messaging_selectors.case_thread(case=case),
-        "message_form": (forms.get("message") or MessageForm(prefix="message")) if can_work else None,
+        "message_form": _reply_form(forms.get("message") or MessageForm(prefix="message")) if can_work else None,
         "canned_form": (forms.get("canned") or CannedReplyForm(prefix="canned", replies=replies)) if can_work else None,
     }
 
@@ -383,6 +401,9 @@ def case_action(request, rma_number):
     if action is None or (action.transition and action not in actions.actions_for(case, request.user)):
         messages.error(request, _("This action is not possible for this case now."))
         return _render_case(request, case, status=400 if action is None else 403)
+    if action.confirm and request.POST.get("confirmed") != "yes":
+        question = action.confirm % {"rma_number": case.rma_number}
+        return render(request, "rma/agent/confirm_action.html", {"case": case, "action": action, "question": question})
     try:
         if not action.transition:
             bad_forms = action.run(request, case)
@@ -491,9 +512,44 @@ def _backlog_rows() -> list[dict]:
 
 
 @permission_required("rma.view_returncase")
-def case_file(request, rma_number, kind, pk):
-    """A photo sent by the customer or taken at inspection, or a shipping document: for staff only."""
+def case_reply_preview(request, rma_number):
+    """A canned reply as the customer would read it, before the agent sends it: the partial with HTMX, the
+    case page with the preview in place without JavaScript."""
     case = _get_case(rma_number)
+    if not services.can_work_cases(request.user):
+        raise PermissionDenied
+    form = CannedReplyForm(request.GET, prefix="canned", replies=messaging_selectors.canned_replies_active())
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "rma/agent/_case_reply.html#canned-preview", {"case": case, "preview": None})
+        return _render_case(request, case, forms={"canned": form}, status=400)
+    preview = case_page.reply_preview(case=case, reply=form.cleaned_data["reply"])
+    if request.htmx:
+        return render(request, "rma/agent/_case_reply.html#canned-preview", {"case": case, "preview": preview})
+    privacy.case_access_record(case=case, actor=request.user)  # the whole case page again (docs/privacy.md)
+    return _render_case(request, case, forms={"canned": form}, preview=preview)
+
+
+@permission_required("rma.view_returncase")
+def case_next(request, rma_number):
+    """The agent's next case after this one (their own by deadline, else the most urgent unassigned)."""
+    case = history.case_next_for_agent(user=request.user, after=rma_number)
+    if case is None:
+        messages.info(request, _("No other case waits for you."))
+        return redirect("agent:queue")
+    return redirect("agent:case_detail", rma_number=case)
+
+
+@permission_required("rma.view_returncase")
+def case_file(request, rma_number, kind, pk):
+    """A photo sent by the customer or taken at inspection, or a file attached to a message: for staff only."""
+    case = _get_case(rma_number)
+    if kind == "message":
+        message = Message.objects.filter(pk=pk, case=case).exclude(attachment="").first()
+        if message is None:
+            raise Http404(_("No such file."))
+        # A PDF is only ever downloaded, never shown inside the workspace's origin.
+        return FileResponse(message.attachment.open("rb"), as_attachment=not message.attachment_is_image)
     if kind == "claim":
         photo = ReturnItemPhoto.objects.filter(pk=pk, item__case=case).first()
         file = photo.image if photo else None

@@ -63,3 +63,19 @@ def test_a_line_at_zero_is_drawn_not_called_empty():
     svg = charts.line_chart(chart_id="z", title="T", desc="D", labels=["a", "b"], series=series,
                             axis=[(0.0, "0%")], empty="No data")  # fmt: skip
     assert "No data" not in svg and "<polyline" in svg
+
+
+def test_legend_entries_wrap_instead_of_overlapping():
+    names = ["Ich habe es mir anders überlegt", "Zu klein", "Beschädigt angekommen", "Falscher Artikel geliefert",
+             "Nicht wie beschrieben", "返品の理由がとても長い名前"]  # fmt: skip
+    places = charts.legend_layout(names, start=64, end=544)
+    boxes = [
+        (x, row, x + charts.LEGEND_SWATCH + charts.text_width(name))
+        for (x, row), name in zip(places, names, strict=True)
+    ]
+    for x, _row, right in boxes:
+        assert x >= 64 and right <= 544
+    for i, (x1, row1, right1) in enumerate(boxes):
+        for x2, row2, right2 in boxes[i + 1 :]:
+            assert row1 != row2 or right1 <= x2 or right2 <= x1
+    assert max(row for _x, row in places) >= 1  # they did not all fit on one row

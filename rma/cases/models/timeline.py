@@ -60,6 +60,13 @@ class CaseEvent(models.Model):
 
         return headline(self)
 
+    @property
+    def staff_headline(self) -> str:
+        """The same for staff: in their words where the customer's do not fit ("waiting for your answer")."""
+        from rma.cases.events import staff_headline  # the events module imports this one
+
+        return staff_headline(self)
+
 
 class SurveyResponse(models.Model):
     """The customer's rating of a closed case (1 to 5) and a comment: one per case."""
