@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -11,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
+from rma.cases import services
 from rma.cases.models import AgentProfile, CaseEvent, Refund, ReturnCase, ReturnItem
 from rma.logistics.models import Shipment
 from rma.messaging import notifications
@@ -65,10 +67,18 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 class ReturnItemInline(admin.TabularInline):
+    """Read-only: an item's status moves with the workflow (receipt, inspection), its money with the quote."""
+
     model = ReturnItem
     extra = 0
-    readonly_fields = ["order_line", "quantity", "reason", "eligible", "basis", "deadline", "decision"]
+    fields = readonly_fields = [
+        "order_line", "quantity", "reason", "resolution", "exchange_wish", "problem", "status", "eligible", "basis",
+        "deadline", "restocking_fee", "decision",
+    ]  # fmt: skip
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class CaseEventInline(admin.TabularInline):
@@ -87,9 +97,27 @@ class ReturnCaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "country"]
     search_fields = ["rma_number", "customer__email"]
     list_select_related = ["customer"]
-    # The status changes only through the workflow services, never by editing it here.
-    readonly_fields = ["rma_number", "status", "customer", "policy", "auto_approved", "created_at", "updated_at"]
+    # Every change to a case lands on its timeline (docs/workflow.md, "Audit"). The status, the deadlines, the
+    # money and the assignee change only through the workflow's services (each writes its own timeline row), so
+    # they are read-only here; the few fields left editable are recorded by ``save_model``.
+    EDITABLE = ("language",)  # the language the customer is written to
     inlines = [ReturnItemInline, CaseEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ReturnCase._meta.fields if f.name not in self.EDITABLE and f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False  # a case is filed through the portal or the services, never made up here
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = ReturnCase.objects.select_for_update().get(pk=obj.pk)
+            changed = {name: (getattr(before, name), getattr(obj, name)) for name in form.changed_data}
+            ReturnCase.objects.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in changed})
+            services.case_admin_edit_record(case=obj, actor=request.user, changes=changed)
 
 
 @admin.register(Notification)
@@ -210,6 +238,6 @@ class CannedReplyAdmin(admin.ModelAdmin):
 class AgentProfileAdmin(admin.ModelAdmin):
     """What each agent takes in automatic assignment: languages read, open-case limit, availability."""
 
-    list_display = ["user", "languages", "max_open_cases", "available"]
+    list_display = ["user", "languages", "regions", "max_open_cases", "available"]
     list_filter = ["available"]
     list_select_related = ["user"]

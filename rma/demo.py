@@ -17,7 +17,7 @@ from policies.models import Region, RegionCountry, ReturnCenter, ReturnPolicy
 from policies.services import policy_create_draft, policy_publish
 from rma.access import roles
 from rma.cases import services
-from rma.cases.models import ReturnCase
+from rma.cases.models import AgentProfile, ReturnCase
 from rma.messaging.demo import canned_replies_demo_load
 from rma.orders.models import Customer, Order, OrderLine, Product, Variant
 
@@ -388,6 +388,24 @@ def _cases(agent, supervisor):
     step(cross_border, "approve")
 
 
+# Who takes cases in automatic assignment: username, languages read, regions covered (none: all), available.
+TEAM = [
+    ("agent", ["ar", "de", "en", "es", "fr", "it", "ja", "ro", "zh-hans"], [], True),
+    # The supervisor reads a few languages and steps in when the agent is away (Team availability page).
+    ("supervisor", ["de", "en", "it"], ["EU"], False),
+]
+
+
+def _team():
+    """Agents available with their languages before any case is filed, so automatic assignment runs as it would
+    live. A profile a supervisor has changed since is left as it is."""
+    for username, languages, regions, available in TEAM:
+        AgentProfile.objects.get_or_create(
+            user=User.objects.get(username=username),
+            defaults={"languages": languages, "regions": regions, "available": available, "max_open_cases": 40},
+        )
+
+
 def demo_load() -> dict:
     """Not one transaction: each service commits, so labels render (in-process) as they would live."""
     roles.roles_ensure()
@@ -395,7 +413,10 @@ def demo_load() -> dict:
     _regions(User.objects.get(username="policyadmin"))
     _catalog()
     orders = _orders(timezone.localdate())
+    _team()
     _cases(agent, User.objects.get(username="supervisor"))
     canned_replies_demo_load()
+    # Cases approved at filing skip assignment then; they are given out like the supervisor's button does.
+    services.cases_auto_assign_waiting()
     analytics_demo_load()
     return {"staff": STAFF, "orders": orders}

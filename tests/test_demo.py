@@ -1,5 +1,7 @@
 """`make run` loads the demo data: it must load on a fresh database, twice without harm, and show real pages."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -25,3 +27,20 @@ def test_demo_data_loads_twice_and_the_pages_show_it(client):
     queue = client.get("/agent/")
     assert queue.status_code == 200 and ReturnCase.objects.first().rma_number.encode() in queue.content
     assert client.get("/en/policies/eu/").status_code == 200
+
+
+def test_demo_agents_are_available_and_every_open_case_is_assigned_and_workable(client):
+    from rma.cases.models import OPEN_STATUSES, AgentProfile
+
+    call_command("load_demo", verbosity=0)
+    assert any("it" in p.languages for p in AgentProfile.objects.filter(available=True))
+    open_cases = ReturnCase.objects.filter(status__in=OPEN_STATUSES)
+    assert open_cases.exists() and not open_cases.filter(assignee__isnull=True).exists()
+    assert client.login(username="agent", password="agent-demo-2026")  # noqa: S106 (the documented demo login)
+    for case in open_cases:
+        page = client.get(f"/agent/cases/{case.rma_number}/").content.decode()
+        # A step forward besides escalating: the holder may work it (received cases: inspection forms).
+        steps = set(re.findall(r'name="action" value="([a-z_]+)"', page)) - {"escalate", "message", "note", "canned"}
+        assert steps, case.status
+        if case.status == "received":
+            assert 'value="inspect"' in page

@@ -372,6 +372,18 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="rma.integrations.local.Local
 CARRIER_ADAPTER = env("CARRIER_ADAPTER", default="rma.integrations.local.LocalCarrier")
 SMS_GATEWAY = env("SMS_GATEWAY", default="rma.integrations.local.LocalSmsGateway")
 
+# Each carrier's public tracking page and usual transit time to the return centre, by the carrier's name as
+# printed on the label (Shipment.carrier; the local carrier is "Returns Post"). "url" has a {tracking_number}
+# slot; "transit_days" estimates the delivery to the warehouse when the carrier's scans give no date
+# (rma.logistics.tracking.parcel_tracking). A carrier not listed gets no link and the default transit time.
+CARRIER_TRACKING = {
+    "Returns Post": {
+        "url": env("RETURNS_POST_TRACKING_URL", default="https://tracking.returns-post.example/{tracking_number}"),
+        "transit_days": env.int("RETURNS_POST_TRANSIT_DAYS", default=3),
+    },
+}
+CARRIER_TRANSIT_DAYS_DEFAULT = env.int("CARRIER_TRANSIT_DAYS_DEFAULT", default=5)
+
 # Where the policy simulator finds recent real claims (policies never imports rma: it loads this path).
 POLICY_SIMULATION_SOURCE = "rma.cases.policy_claims.recent_claims"
 

@@ -11,6 +11,9 @@ _AGENT_PERMS = [
     "rma.decide_case",
     "rma.process_case",
     "rma.refund_case",
+    # Fix the address a parcel leaves from when its label cannot be made (audited on the timeline, before the
+    # label only): the agent working the case sees the problem, and the label goes to our own return centre.
+    "rma.correct_address",
     "rma.view_order",
     "rma.view_customer",
 ]

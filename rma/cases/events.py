@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from returns_portal import events as bus
 from returns_portal.actors import Staff
@@ -156,7 +157,7 @@ class CaseExpired(CaseEventBase):
 
 @dataclass(frozen=True, kw_only=True)
 class CaseAssigned(CaseEventBase):
-    how: str  # claim, assign, auto
+    how: str  # claim, takeover, assign, reassign, unassign, auto
     assignee_id: int | None
     assignee: str
     previous_id: int | None
@@ -165,6 +166,23 @@ class CaseAssigned(CaseEventBase):
 
 
 # -- the parcel ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddressCorrected(CaseEventBase):
+    """Staff corrected the address the parcel leaves from (the label is made from it)."""
+
+    before: dict
+    after: dict
+    kind = CaseEvent.Kind.ADDRESS
+
+    @staticmethod
+    def headline(row):
+        after = row.data.get("after") or {}
+        return _("Return address corrected: %(address)s") % {
+            "address": ", ".join(str(after[k]) for k in ("name", "street", "postcode", "city", "country")
+                                 if after.get(k))
+        }  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,6 +215,22 @@ class ShipReminderDue(CaseEventBase):
     """The label has waited a few days and the parcel is not on its way yet."""
 
 
+# What the carrier's scan statuses mean, for the timeline and the customer's tracking (rma.logistics.tracking).
+# A status not listed here is shown as a plain carrier update, never as its code.
+CARRIER_SCAN_LABELS = {
+    "picked_up": pgettext_lazy("parcel", "Picked up by the carrier"),
+    "in_transit": pgettext_lazy("parcel", "On its way"),
+    "out_for_delivery": pgettext_lazy("parcel", "Out for delivery to our warehouse"),
+    "delivered": pgettext_lazy("parcel", "Delivered to our warehouse"),
+    "exception": pgettext_lazy("parcel", "Delayed: the carrier reports a problem"),
+}
+CARRIER_SCAN_OTHER = pgettext_lazy("parcel", "Update from the carrier")
+
+
+def carrier_scan_label(status: str) -> str:
+    return str(CARRIER_SCAN_LABELS.get(status, CARRIER_SCAN_OTHER))
+
+
 @dataclass(frozen=True, kw_only=True)
 class ParcelScanned(CaseEventBase):
     status: str
@@ -205,9 +239,12 @@ class ParcelScanned(CaseEventBase):
 
     @staticmethod
     def headline(row):
-        return _("Parcel scanned by the carrier: %(status)s %(location)s") % {
-            "status": row.data.get("status", ""),
-            "location": row.data.get("location", ""),
+        status = carrier_scan_label(row.data.get("status", ""))
+        if not row.data.get("location"):
+            return _("Parcel scanned by the carrier: %(status)s") % {"status": status}
+        return _("Parcel scanned by the carrier: %(status)s (%(location)s)") % {
+            "status": status,
+            "location": row.data["location"],
         }
 
 
@@ -429,6 +466,23 @@ class ApprovalDecided(CaseEventBase):
     @staticmethod
     def headline(row):
         return _("Approved by a supervisor") if row.data.get("approved") else _("Declined by a supervisor")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseEditedInAdmin(CaseEventBase):
+    """Someone changed the case's fields in the Django admin: each field with its value before and after."""
+
+    changes: dict  # field name: [before, after], as text
+    kind = CaseEvent.Kind.ADMIN_EDIT
+
+    @staticmethod
+    def headline(row):
+        changes = row.data.get("changes") or {}
+        return _("Changed in the admin: %(changes)s") % {
+            "changes": "; ".join(
+                f"{name}: {before or '—'} → {after or '—'}" for name, (before, after) in changes.items()
+            )
+        }
 
 
 # -- deadlines -------------------------------------------------------------------------------------

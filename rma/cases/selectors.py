@@ -87,10 +87,14 @@ STAFF_EVENT_KINDS = (
 )
 
 
+# Rows for the team's timeline only: edits made in the admin.
+INTERNAL_EVENT_KINDS = (CaseEvent.Kind.ADMIN_EDIT,)
+
+
 def _case_detail_qs(*, for_customer: bool = False):
     events = CaseEvent.objects.select_related("actor")
     if for_customer:
-        events = events.exclude(kind__in=STAFF_EVENT_KINDS)
+        events = events.exclude(kind__in=STAFF_EVENT_KINDS + INTERNAL_EVENT_KINDS)
     return ReturnCase.objects.select_related("customer", "policy__region").prefetch_related(
         Prefetch(
             "items",
@@ -163,6 +167,7 @@ class QueueFilters:
     value_min: Decimal | None = None
     value_max: Decimal | None = None
     q: str = ""
+    sort: str = "sla"  # a key of QUEUE_SORTS
 
 
 @dataclass(frozen=True)
@@ -189,10 +194,21 @@ class QueueCursor:
 @dataclass(frozen=True)
 class QueuePage:
     """One page of the queue. ``cases`` are dicts: the columns in ``_QUEUE_FIELDS`` and ``_QUEUE_RELATED``,
-    ``queue_sort``, ``sla_due`` (None while no clock runs), ``sla_state``, ``value``, ``currency``, ``item_count``."""
+    ``queue_sort``, ``sla_due`` (None while no clock runs), ``sla_state``, ``value``, ``currency``, ``item_count``.
+    ``previous_cursor`` is where the page before this one ends (read it with ``before=``)."""
 
     cases: list
     next_cursor: QueueCursor | None
+    previous_cursor: QueueCursor | None = None
+
+
+# The queue's orders: (the sort key, descending). Each is a keyset order with the id as tie-breaker; the
+# deadline order runs on the queue index, the filing-date orders on the index of ``created_at``.
+QUEUE_SORTS = {
+    "sla": (QUEUE_SORT, False),
+    "newest": (F("created_at"), True),
+    "oldest": (F("created_at"), False),
+}
 
 
 def _end_of_today(now: datetime.datetime) -> datetime.datetime:
@@ -200,23 +216,31 @@ def _end_of_today(now: datetime.datetime) -> datetime.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
 
 
-def _search(term: str):
-    """Ids of the cases an RMA number, an order number, an email or a tracking number points to.
+SEARCH_PARTIAL_MIN = 3  # shorter terms match whole numbers and addresses only: "R1" would match everything
 
-    Each branch is an exact match on a unique index, so a search stays fast at any size.
+
+def _search(term: str):
+    """Ids of the cases a term points to: a whole RMA, order or tracking number or email (exact matches on
+    unique indexes, fast at any size), or, from three characters, part of an RMA or order number, of the
+    customer's name or email (a scan of those columns: a search someone typed, not the queue's every page).
     """
     term = term.strip()
     variants = sorted({term, term.upper(), term.lower()})
-    return (
-        ReturnCase.objects.filter(rma_number__in=variants)
-        .values("id")
-        .union(
-            ReturnCase.objects.filter(customer__email__in=variants).values("id"),
-            ReturnItem.objects.filter(order_line__order__number__in=variants).values("case_id"),
-            # The parcel's tracking number, through the case (rma.logistics owns the shipment).
-            ReturnCase.objects.filter(shipment__tracking_number__in=variants).values("id"),
-        )
-    )
+    branches = [
+        ReturnCase.objects.filter(customer__email__in=variants).values("id"),
+        ReturnItem.objects.filter(order_line__order__number__in=variants).values("case_id"),
+        # The parcel's tracking number, through the case (rma.logistics owns the shipment).
+        ReturnCase.objects.filter(shipment__tracking_number__in=variants).values("id"),
+    ]
+    if len(term) >= SEARCH_PARTIAL_MIN:
+        branches += [
+            ReturnCase.objects.filter(rma_number__icontains=term).values("id"),
+            ReturnCase.objects.filter(Q(customer__name__icontains=term) | Q(customer__email__icontains=term)).values(
+                "id"
+            ),
+            ReturnItem.objects.filter(order_line__order__number__icontains=term).values("case_id"),
+        ]
+    return ReturnCase.objects.filter(rma_number__in=variants).values("id").union(*branches)
 
 
 def _value_subquery():
@@ -267,19 +291,30 @@ def agent_users_for_pickers() -> list:
     )
 
 
-def case_list_for_queue(
-    *, filters: QueueFilters, user, after: QueueCursor | None = None, limit: int = QUEUE_DEFAULT_PAGE_SIZE, now=None
-) -> QueuePage:
-    """One page of the agent queue in SLA order (the running clock first, cases without one last).
+def _keyset(cursor: QueueCursor, *, forward: bool) -> Q:
+    """The rows after the cursor (``forward``) or before it, in the order's direction: one range condition on
+    the sort key with the id as tie-breaker, so the index answers it."""
+    if forward:
+        return Q(Q(queue_sort__gt=cursor.due) | Q(id__gt=cursor.id), queue_sort__gte=cursor.due)
+    return Q(Q(queue_sort__lt=cursor.due) | Q(id__lt=cursor.id), queue_sort__lte=cursor.due)
 
-    Keyset pagination: the page starts after ``after`` with one range condition on the queue index
-    (``case_queue_open_due``), never with an OFFSET, so page 1,000 costs what page 1 costs. The saved
-    views and the common filters are columns of that index, checked without reading the table.
-    One query whatever ``limit`` is.
+
+def case_list_for_queue(
+    *, filters: QueueFilters, user, after: QueueCursor | None = None, before: QueueCursor | None = None,
+    limit: int = QUEUE_DEFAULT_PAGE_SIZE, now=None,
+) -> QueuePage:  # fmt: skip
+    """One page of the agent queue in the order asked for (``filters.sort``): by default SLA order (the
+    running clock first, cases without one last), or by filing date, newest or oldest first.
+
+    Keyset pagination: the page starts after ``after`` (or ends before ``before``, for the previous page) with
+    one range condition on the queue index (``case_queue_open_due``), never with an OFFSET, so page 1,000
+    costs what page 1 costs. The saved views and the common filters are columns of that index, checked
+    without reading the table. One query whatever ``limit`` is.
     """
     now = now or timezone.now()
     end_of_today = _end_of_today(now)
-    qs = ReturnCase.objects.annotate(queue_sort=QUEUE_SORT)
+    sort_key, descending = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["sla"])
+    qs = ReturnCase.objects.annotate(queue_sort=sort_key, sla_sort=QUEUE_SORT)
     if filters.status:
         qs = qs.filter(status=filters.status)
     elif not filters.q:
@@ -292,7 +327,7 @@ def case_list_for_queue(
     elif filters.view == "unassigned":
         qs = qs.filter(assignee__isnull=True)
     elif filters.view == "breaching_today":
-        qs = qs.filter(queue_sort__lt=end_of_today)
+        qs = qs.filter(sla_sort__lt=end_of_today)
     elif filters.view == "escalated":
         qs = qs.filter(status=CaseStatus.ESCALATED)
 
@@ -303,13 +338,13 @@ def case_list_for_queue(
         qs = qs.filter(_region_filter(filters.region))
     if filters.reason:
         qs = qs.filter(Exists(ReturnItem.objects.filter(case=OuterRef("pk"), reason=filters.reason)))
-    # SLA states as ranges of the sort key (no clock sorts as the far future: always on time).
+    # SLA states as ranges of the SLA sort key (no clock sorts as the far future: always on time).
     if filters.sla == "breached":
-        qs = qs.filter(queue_sort__lt=now)
+        qs = qs.filter(sla_sort__lt=now)
     elif filters.sla == "due_today":
-        qs = qs.filter(queue_sort__gte=now, queue_sort__lt=end_of_today)
+        qs = qs.filter(sla_sort__gte=now, sla_sort__lt=end_of_today)
     elif filters.sla == "ok":
-        qs = qs.filter(queue_sort__gte=end_of_today)
+        qs = qs.filter(sla_sort__gte=end_of_today)
     if filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee:
@@ -320,24 +355,36 @@ def case_list_for_queue(
     if filters.value_max is not None:
         qs = qs.filter(value__lte=filters.value_max)
 
+    backwards = before is not None and after is None  # reading the page before ``before``, nearest first
     if after is not None:
-        qs = qs.filter(Q(queue_sort__gt=after.due) | Q(id__gt=after.id), queue_sort__gte=after.due)
+        qs = qs.filter(_keyset(after, forward=not descending))
+    elif before is not None:
+        qs = qs.filter(_keyset(before, forward=descending))
     items = ReturnItem.objects.filter(case=OuterRef("pk")).order_by()
     qs = qs.annotate(
         item_count=Subquery(items.values("case").annotate(n=Count("id")).values("n")[:1]),
     )
+    order = ("-queue_sort", "-id") if descending != backwards else ("queue_sort", "id")
     rows = list(
-        qs.order_by("queue_sort", "id").values(
-            *_QUEUE_FIELDS, "queue_sort", "value", "currency", "item_count", **_QUEUE_RELATED
+        qs.order_by(*order).values(
+            *_QUEUE_FIELDS, "queue_sort", "sla_sort", "value", "currency", "item_count", **_QUEUE_RELATED
         )[: limit + 1]
     )
     cases, more = rows[:limit], len(rows) > limit
+    if backwards:
+        cases.reverse()
     for case in cases:
-        due = case["queue_sort"]
+        due = case.pop("sla_sort")
         case["sla_due"] = None if due == NO_SLA_DUE else due
         case["sla_state"] = sla_state(case["sla_due"], now=now, end_of_today=end_of_today)
-    last = cases[-1] if cases else None
-    return QueuePage(cases=cases, next_cursor=QueueCursor(last["queue_sort"], last["id"]) if more and last else None)
+    first, last = (cases[0], cases[-1]) if cases else (None, None)
+    has_next = True if backwards else more  # a page read backwards was reached from the one after it
+    has_previous = more if backwards else after is not None
+    return QueuePage(
+        cases=cases,
+        next_cursor=QueueCursor(last["queue_sort"], last["id"]) if has_next and last else None,
+        previous_cursor=QueueCursor(first["queue_sort"], first["id"]) if has_previous and first else None,
+    )
 
 
 def sla_state(due, *, now, end_of_today) -> str:
@@ -475,6 +522,10 @@ def supervisor_overview(*, now=None, period_days: int = 30, limit: int = 50) -> 
         "times": times,
         "period_days": period_days,
     }
+
+
+def unassigned_open_count() -> int:
+    return ReturnCase.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=True).count()
 
 
 def approvals_pending():

@@ -41,6 +41,8 @@ class TrackingEvent(models.Model):
     status = models.CharField(max_length=32)
     occurred_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
+    # The carrier's own estimate of the delivery to the return centre, when its scan gives one.
+    estimated_delivery = models.DateField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

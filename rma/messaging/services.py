@@ -13,6 +13,7 @@ from rma.cases.models import ReturnCase
 from rma.cases.services import sla
 from rma.cases.services.cases import case_reject, case_request_info
 from rma.cases.services.errors import CaseConflict, CaseInvalid, CasePermissionDenied
+from rma.cases.services.workflow import holder_check
 from rma.messaging.models import CannedReply, CannedReplyTransition, Message, Notification
 
 MESSAGE_PERMISSION = "rma.process_case"
@@ -33,11 +34,14 @@ def _check_author(author: Staff | None) -> None:
 
 @transaction.atomic
 def message_post(*, case: ReturnCase, author: Staff, body: str, internal: bool, attachment=None) -> Message:
-    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues.
+    """An agent writes to the customer (``internal=False``) or leaves a note for colleagues. Writing to the customer
+    of a case another agent holds needs the case taken over first; a note does not.
 
     ``attachment`` is a file already cleaned by ``rma.cases.photos.staff_attachment_clean``; on a message to
     the customer both sides see it, on a note only the staff."""
     _check_author(author)
+    if not internal:
+        holder_check(case, actor=author, transition="message")
     body = (body or "").strip()
     if not body:
         raise CaseInvalid(_("Write a message first."))
@@ -104,6 +108,7 @@ def canned_reply_apply(*, case: ReturnCase, actor: Staff, reply: CannedReply) ->
     and the customer is told by that transition's notification; otherwise it is posted as a message.
     """
     _check_author(actor)
+    holder_check(case, actor=actor, transition="canned")
     if not reply.active:
         raise CaseInvalid(_("This canned reply is no longer in use."))
     text = canned_reply_text(reply=reply, language=case.language)

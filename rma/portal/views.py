@@ -24,7 +24,7 @@ from rma.access import tokens
 from rma.access.throttles import Throttled
 from rma.cases import presenters, selectors, services
 from rma.cases.models import CaseStatus, Resolution
-from rma.logistics import documents
+from rma.logistics import documents, tracking
 from rma.messaging import services as messaging
 from rma.portal.exchange import exchange_variant
 from rma.portal.forms import (
@@ -355,6 +355,7 @@ def _render_case(request, case, *, info_form=None, survey_form=None, message_for
             "exchange_order": getattr(case, "exchange_order", None),
             "label_problems": [str(documents.DocumentError.from_dict(p)) for p in case.document_problems],
             "dropoff_qr": _dropoff_qr(case),
+            "tracking": tracking.parcel_tracking(case=case) if presentation.show_tracking else None,
             "quote": services.quote_for_case(case),
             "return_center": policy_selectors.return_center_for_country(country=case.country),
             "can_cancel": presentation.can_cancel,

@@ -135,7 +135,7 @@ def customer_erase(*, customer: Customer, actor: Staff, reason: str, now: dateti
             "orders_kept": orders.count(),
         }
         orders.update(ship_name="", ship_street="", ship_postcode="", ship_city="")
-        cases.update(rejection_reason="", info_request="", info_response="", offer_reason="")
+        cases.update(rejection_reason="", info_request="", info_response="", offer_reason="", return_address={})
         ReturnItem.objects.filter(case__in=cases).update(problem="", exchange_wish="")
         Inspection.objects.filter(item__case__in=cases).update(notes="")
         SurveyResponse.objects.filter(case__in=cases).update(comment="")
@@ -143,9 +143,13 @@ def customer_erase(*, customer: Customer, actor: Staff, reason: str, now: dateti
         WithdrawalStatement.objects.filter(order__in=orders).update(
             name="", email=erased_email(customer.pk), content=""
         )
-        # The timeline keeps what happened and when; only a notification's recipient names the customer.
+        # The timeline keeps what happened and when; only a notification's recipient and a corrected address
+        # name the customer.
         for event in CaseEvent.objects.filter(case__in=cases, kind=CaseEvent.Kind.NOTIFICATION):
             event.data = {**event.data, "recipient": REMOVED}
+            event.save(update_fields=["data"])
+        for event in CaseEvent.objects.filter(case__in=cases, kind=CaseEvent.Kind.ADDRESS):
+            event.data = {**event.data, "before": {}, "after": {}}
             event.save(update_fields=["data"])
         Customer.objects.filter(pk=customer.pk).update(
             email=erased_email(customer.pk),

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
-from rma.cases import selectors, services
-from rma.cases.models import ApprovalRequest, ReturnItem
+from rma.cases import rules, selectors, services
+from rma.cases.models import SETTLEABLE, ApprovalRequest, CaseStatus, ReturnItem
 from rma.logistics import labels
 from rma.messaging import selectors as messaging_selectors
 from rma.messaging import services as messaging
 from rma.workspace.forms import (
+    AddressForm,
     AssignForm,
     CannedReplyForm,
     ExchangeForm,
@@ -62,6 +63,19 @@ class AgentAction:
 
 def _run_retry_label(request, case):
     labels.label_retry(case=case, actor=request.user)
+    return None
+
+
+def _run_take_over(request, case):
+    services.case_take_over(case=case, actor=request.user)
+    return None
+
+
+def _run_correct_address(request, case):
+    form = AddressForm(request.POST, prefix="correct_address")
+    if not form.is_valid():
+        return {"correct_address": form}
+    services.case_address_correct(case=case, actor=request.user, **form.cleaned_data)
     return None
 
 
@@ -157,6 +171,10 @@ def _registry(*declared: AgentAction) -> dict[str, AgentAction]:
 ACTIONS = _registry(
     AgentAction("retry_label", pgettext_lazy("action", "Make the label again"), _run_retry_label, transition=False),
     AgentAction("claim", pgettext_lazy("action", "Take this case"), _run_claim, transition=False),
+    AgentAction("take_over", pgettext_lazy("action", "Take over this case"), _run_take_over, transition=False),
+    AgentAction(
+        "correct_address", pgettext_lazy("action", "Correct the return address"), _run_correct_address, transition=False
+    ),
     AgentAction(
         "assign",
         pgettext_lazy("action", "Assign"),
@@ -234,12 +252,48 @@ def action_get(name: str) -> AgentAction | None:
 
 def actions_for(case, user) -> list[AgentAction]:
     """The transitions this user may run on this case now, in the workflow's order (steps the system or the
-    customer take excluded). A transition without a declaration fails here rather than go missing."""
+    customer take excluded). Only the settlements that fit the case (``rules.settlements_fitting``), and on a
+    case another agent holds only the steps anyone may take (``rules.takeover_needed``): the services refuse
+    the others. A transition without a declaration fails here rather than go missing."""
+    fitting = rules.settlements_fitting(rules.facts_from_case(case)) if case.status in SETTLEABLE else None
     return [
         ACTIONS[t.name]
         for t in case.get_available_user_status_transitions(user)
-        if not t.custom.get("system") and not t.custom.get("customer")
+        if not t.custom.get("system")
+        and not t.custom.get("customer")
+        and not (fitting is not None and t.name in rules.SETTLEMENTS and t.name not in fitting)
+        and not rules.takeover_needed(transition=t.name, assignee_id=case.assignee_id, actor_id=user.pk)
     ]
+
+
+def held_by_other(case, user) -> bool:
+    return case.assignee_id is not None and case.assignee_id != user.pk
+
+
+def offers_for(case, user) -> list[AgentAction]:
+    """The actions besides the workflow's transitions that move this case on for this user now: take over a case
+    another agent holds, correct the return address and make the label again while an approved case has none."""
+    offers = []
+    if held_by_other(case, user) and case.is_open and services.can_work_cases(user):
+        offers.append(ACTIONS["take_over"])
+    if services.address_correctable(case, user):
+        offers.append(ACTIONS["correct_address"])
+    waiting_for_label = (
+        case.status == CaseStatus.APPROVED and case.needs_shipment and getattr(case, "shipment", None) is None
+    )
+    if waiting_for_label and user.has_perm("rma.process_case"):
+        offers.append(ACTIONS["retry_label"])
+    return offers
+
+
+def action_form(action: AgentAction, case, bound=None):
+    """The form the case page shows for an offered action (bound after an error, else fresh, the address with
+    the case's current one), or None for a plain button."""
+    if bound is not None:
+        return bound
+    if action.name == "correct_address":
+        return AddressForm(prefix=action.name, initial=services.case_return_address(case))
+    return action.form(prefix=action.name) if action.form is not None else None
 
 
 def bulk_actions_for(user) -> list[AgentAction]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.taxonomy import Reason
 from rma.cases import photos, presenters, selectors
 from rma.cases.models import CaseKind, Compensation, DeductionReason, Inspection, Refund
+from rma.logistics import documents
 from rma.messaging.models import CannedReply
 
 VIEW_LABELS = {
@@ -73,7 +74,7 @@ class _QuickSelect(forms.Select):
         return format_html('<select name="{}"{}>\n{}\n</select>', name, attrs, options)
 
 
-_STATIC_CHOICES = ("status", "kind", "language", "reason", "sla")
+_STATIC_CHOICES = ("status", "kind", "language", "reason", "sla", "sort")
 _TRANSLATED_CHOICES: dict[tuple[str, str], list] = {}
 
 
@@ -94,7 +95,9 @@ class QueueFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=254,
-        widget=_QuickTextInput(attrs={"type": "search", "placeholder": _("RMA, order, email or tracking number")}),
+        widget=_QuickTextInput(
+            attrs={"type": "search", "placeholder": _("Name, email, RMA, order or tracking number (or part of it)")}
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=ANY + presenters.status_choices_for_staff(), widget=_QuickSelect
@@ -118,6 +121,16 @@ class QueueFilterForm(forms.Form):
     value_max = forms.DecimalField(
         label=_("Value up to"), required=False, min_value=0, max_digits=12, widget=_QuickNumberInput
     )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("sla", _("Deadline, soonest first")),
+            ("newest", _("Filed, newest first")),
+            ("oldest", _("Filed, oldest first")),
+        ],
+        widget=_QuickSelect,
+    )
     per_page = forms.TypedChoiceField(
         label=_("Per page"),
         required=False,
@@ -139,6 +152,14 @@ class QueueFilterForm(forms.Form):
             *((str(user.pk), user.get_full_name() or user.get_username()) for user in agents),
         ]
 
+    def clean_q(self):
+        """A scanned drop-off QR value (the label's, or the customer's phone) searches for its return."""
+        q = (self.cleaned_data.get("q") or "").strip()
+        try:
+            return documents.dropoff_code_verify(q) if ":" in q else q
+        except documents.DropOffCodeInvalid:
+            return q
+
     def filters(self) -> selectors.QueueFilters:
         self.is_valid()
         data = self.cleaned_data  # the valid fields only: a half-wrong query keeps whatever is right in it
@@ -156,6 +177,7 @@ class QueueFilterForm(forms.Form):
             value_min=data.get("value_min"),
             value_max=data.get("value_max"),
             q=(data.get("q") or "").strip(),
+            sort=data.get("sort") or "sla",
         )
 
     def page_size(self) -> int:
@@ -238,6 +260,22 @@ class CannedReplyForm(forms.Form):
         self.fields["reply"].queryset = replies
 
 
+class AddressForm(forms.Form):
+    """The address a parcel leaves from, as the label prints it (field names are the service's parameters)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.RegexField(
+        label=_("Country (two-letter code)"),
+        regex=r"^[A-Za-z]{2}$",
+        max_length=2,
+        error_messages={"invalid": _("Enter the two-letter country code, for example IT.")},
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason the customer will read"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -314,6 +352,37 @@ class GoodwillForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=12)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
     token = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+
+
+class AgentProfileForm(forms.Form):
+    """What one agent takes in automatic assignment, set by a supervisor (field names are the service's)."""
+
+    agent = forms.IntegerField(widget=forms.HiddenInput)
+    available = forms.BooleanField(label=_("Available for new cases"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages read"), required=False, choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions (none ticked: every region)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    max_open_cases = forms.IntegerField(label=_("Open cases at most"), min_value=1, max_value=1000)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = list(regions)
+
+
+class AuditExportForm(forms.Form):
+    """The period of the audit trail to export, both days included."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", gettext("The end of the period is before its start."))
+        return cleaned
 
 
 class ApprovalDecisionForm(forms.Form):

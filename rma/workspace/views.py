@@ -167,14 +167,19 @@ class _QueuePage:
         return selectors.QueueCursor.decode(self.request.GET.get("after", ""))
 
     @cached_property
+    def _before(self):
+        return selectors.QueueCursor.decode(self.request.GET.get("before", ""))
+
+    @cached_property
     def _page(self):
         return selectors.case_list_for_queue(
-            filters=self.filters, user=self.request.user, after=self._after, limit=self.form.page_size()
-        )
+            filters=self.filters, user=self.request.user, after=self._after, before=self._before,
+            limit=self.form.page_size(),
+        )  # fmt: skip
 
     @cached_property
     def _query(self) -> dict:
-        return {k: v for k, v in self.request.GET.items() if k not in {"after", "view"} and v}
+        return {k: v for k, v in self.request.GET.items() if k not in {"after", "before", "view"} and v}
 
     @cached_property
     def tabs(self) -> list[dict]:
@@ -200,8 +205,14 @@ class _QueuePage:
         return "?" + urlencode({**self._query, "view": self.filters.view, "after": cursor.encode()}) if cursor else ""
 
     @cached_property
+    def previous_url(self) -> str:
+        cursor = self._page.previous_cursor
+        return "?" + urlencode({**self._query, "view": self.filters.view, "before": cursor.encode()}) if cursor else ""
+
+    @cached_property
     def first_url(self) -> str:
-        return "?" + urlencode({**self._query, "view": self.filters.view}) if self._after is not None else ""
+        paged = self._after is not None or self._before is not None
+        return "?" + urlencode({**self._query, "view": self.filters.view}) if paged else ""
 
 
 def _queue_context(request, *, bulk_form=None) -> dict:
@@ -281,15 +292,15 @@ def queue_bulk(request):
 def _render_case(request, case, *, forms=None, status=200, preview=None):
     forms = forms or {}
     buttons, action_forms = [], []
-    for action in actions.actions_for(case, request.user):
-        if action.form is not None:
-            form = forms.get(action.name) or action.form(prefix=action.name)
+    for action in actions.offers_for(case, request.user) + actions.actions_for(case, request.user):
+        form = actions.action_form(action, case, forms.get(action.name))
+        if form is not None:
             action_forms.append({"name": action.name, "label": action.label, "form": form})
         else:
             buttons.append(
                 {"name": action.name, "label": action.label, "shortcut_attrs": case_page.shortcut_attrs(action.name)}
             )
-    can_process = request.user.has_perm("rma.process_case")
+    can_process = request.user.has_perm("rma.process_case")  # inspection: the warehouse works for every agent
     items = list(case.items.all())
     inspect_forms = []
     if case.status == CaseStatus.RECEIVED and can_process:
@@ -298,7 +309,11 @@ def _render_case(request, case, *, forms=None, status=200, preview=None):
                 form = forms.get(f"inspect-{item.pk}") or InspectForm(prefix=f"inspect-{item.pk}")
                 inspect_forms.append({"item": item, "form": form})
     goodwill_form = None
-    if can_process and case.status not in {CaseStatus.CLOSED, CaseStatus.CANCELLED}:
+    if (
+        can_process
+        and case.status not in {CaseStatus.CLOSED, CaseStatus.CANCELLED}
+        and not actions.held_by_other(case, request.user)  # money on a case someone holds: take it over first
+    ):
         goodwill_form = forms.get("goodwill") or GoodwillForm(prefix="goodwill")
     return render(
         request,
@@ -344,6 +359,8 @@ def _conversation_context(request, case, forms) -> dict:
     can_assign = user.has_perm("rma.supervise_case")
     replies = messaging_selectors.canned_replies_active() if can_work else None
     return {
+        # Writing to the customer of a case a colleague holds needs a takeover first; notes do not.
+        "held_by_other": actions.held_by_other(case, user),
         "can_claim": can_work and case.assignee_id is None and case.is_open,
         "assign_form": (
             forms.get("assign")

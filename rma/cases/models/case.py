@@ -140,6 +140,9 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     offer_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     offer_reason = models.CharField(max_length=32, blank=True)
     escalated_from = models.CharField(max_length=20, blank=True)
+    # The address the parcel leaves from, as staff corrected it (rma.cases.services.address): name, street,
+    # postcode, city, country, phone. Empty: the shipping address of the order of the case's first item.
+    return_address = models.JSONField(default=dict, blank=True)
     # Why the shipping documents cannot be made yet (rma.logistics.documents errors as dicts); empty when fine.
     document_problems = models.JSONField(default=list, blank=True)
     assignee = models.ForeignKey(
@@ -168,6 +171,7 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
             ("process_case", _("Can process return cases")),
             ("refund_case", _("Can refund return cases")),
             ("supervise_case", _("Can supervise return cases")),
+            ("correct_address", _("Can correct a case's return address")),
         ]
         indexes = [
             # The agent queue: open cases in SLA order, read page by page with a keyset (agent workspace).

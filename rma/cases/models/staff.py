@@ -9,6 +9,8 @@ class AgentProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
     languages = models.JSONField(default=list, blank=True)  # Django language codes, e.g. ["en", "zh-hans"]
+    # Region codes (policies.Region) whose cases the agent takes in automatic assignment; empty: every region.
+    regions = models.JSONField(default=list, blank=True)
     max_open_cases = models.PositiveIntegerField(default=40)
     available = models.BooleanField(default=True)
 

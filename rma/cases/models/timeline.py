@@ -33,6 +33,8 @@ class CaseEvent(models.Model):
         NOTE = "note", pgettext_lazy("event", "Internal note")
         APPROVAL = "approval", pgettext_lazy("event", "Awaiting approval")
         APPROVAL_DECIDED = "approval_decided", pgettext_lazy("event", "Approval decided")
+        ADDRESS = "address", pgettext_lazy("event", "Address corrected")
+        ADMIN_EDIT = "admin_edit", pgettext_lazy("event", "Changed in the admin")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind)

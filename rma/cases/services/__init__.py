@@ -3,8 +3,24 @@
 Import from here: ``from rma.cases import services; services.case_approve(case=..., actor=...)``.
 """
 
+from rma.cases.services.address import (
+    ADDRESS_FIELDS,
+    address_correctable,
+    case_address_correct,
+    case_return_address,
+)
 from rma.cases.services.approvals import approval_decide, goodwill_request
-from rma.cases.services.assignment import agent_pick, can_work_cases, case_assign, case_auto_assign, case_claim
+from rma.cases.services.assignment import (
+    agent_pick,
+    agent_profile_set,
+    can_work_cases,
+    case_assign,
+    case_auto_assign,
+    case_claim,
+    case_take_over,
+    cases_auto_assign_waiting,
+)
+from rma.cases.services.audit import case_admin_edit_record
 from rma.cases.services.bulk import BULK_PERMISSIONS, BulkResult, cases_bulk, references_parse
 from rma.cases.services.cases import (
     PROBLEM_REASONS,
@@ -98,6 +114,14 @@ __all__ = [
     "exchange_options",
     "stock_release",
     "stock_reserve",
+    "ADDRESS_FIELDS",
+    "address_correctable",
+    "case_address_correct",
+    "case_return_address",
+    "agent_profile_set",
+    "case_take_over",
+    "cases_auto_assign_waiting",
+    "case_admin_edit_record",
     "case_label_issued",
     "case_label_problems_record",
     "exchange_attempt_start",

@@ -11,6 +11,7 @@ from rma.cases.events import Staff
 from rma.cases.models import ApprovalRequest, Compensation, Refund, ReturnCase
 from rma.cases.services import money
 from rma.cases.services.errors import CaseAboveLimit, CaseConflict, CaseInvalid, CasePermissionDenied
+from rma.cases.services.workflow import holder_check
 
 
 @transaction.atomic
@@ -19,8 +20,10 @@ def goodwill_request(
     currency: str = "",
 ) -> Compensation | ApprovalRequest:  # fmt: skip
     """Give a goodwill gesture, or, when it is above this person's limit (per case or per day), ask a supervisor:
-    an approval request waits in their queue. Above what the case may pay out at all it is refused."""
+    an approval request waits in their queue. Above what the case may pay out at all it is refused. On a case
+    another agent holds, take it over first."""
     money.case_lock(case)
+    holder_check(case, actor=actor, transition="goodwill")
     try:
         with transaction.atomic():
             return money.compensation_grant(

@@ -238,7 +238,7 @@ def case_refund(
             )  # fmt: skip
     # The transition first: a stale page or a second agent fails here; a bad amount rolls it back.
     _resolved(case)
-    transition_run(case, "refund", actor=actor)
+    transition_run(case, "refund", actor=actor, holder=approval is None)
     due = amount_due(case)
     if amount is None:
         # Goodwill refunds and vouchers already paid count against the cap: the default pays what is left.

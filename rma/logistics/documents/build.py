@@ -46,20 +46,25 @@ def shipment_data_from_case(
 ) -> ShipmentDocumentData:
     """The documents' data for a case: the customer's shipping address, the return center, its items.
 
-    A case may hold lines from several orders of one customer; the sender is the shipping address of
-    the order of its first item. Two queries, whatever the number of items.
+    A case may hold lines from several orders of one customer; the sender is the address staff corrected
+    on the case, else the shipping address of the order of its first item. Two queries, whatever the number of items.
     """
     items = list(case.items.select_related("order_line__order__customer").order_by("id"))
     if not items:
         raise NoItems(field="lines")
     order = items[0].order_line.order
-    sender = Address(
-        name=order.ship_name,
-        street=order.ship_street,
-        postcode=order.ship_postcode,
-        city=order.ship_city,
-        country=order.ship_country,
-        phone=order.customer.phone,
+    corrected = case.return_address or {}  # staff corrected it on the case (rma.cases.services.address)
+    sender = (
+        Address(**{name: corrected.get(name, "") for name in Address.REQUIRED + ("postcode", "phone")})
+        if corrected
+        else Address(
+            name=order.ship_name,
+            street=order.ship_street,
+            postcode=order.ship_postcode,
+            city=order.ship_city,
+            country=order.ship_country,
+            phone=order.customer.phone,
+        )
     )
     lines = tuple(
         DocumentLine(

@@ -19,10 +19,10 @@ def fresh(case):
     return ReturnCase.objects.get(pk=case.pk)
 
 
-def received_and_inspected(price: str, agent, deductions=()) -> ReturnCase:
+def received_and_inspected(price: str, agent, deductions=(), resolution="refund") -> ReturnCase:
     line = OrderLineFactory(unit_price=price)
     case = services.case_open(
-        customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small")], language="en"
+        customer=line.order.customer, items=[services.ItemRequest(line, 1, "too_small", resolution)], language="en"
     )
     services.case_mark_received(case=fresh(case), actor=agent)
     for item in fresh(case).items.all():
@@ -64,7 +64,7 @@ def test_vouchers_goodwill_and_a_refund_never_pass_what_the_customer_paid(eu_pol
 
 
 def test_store_credit_counts_vouchers_already_given(eu_policy, agent, supervisor):
-    case = received_and_inspected("80.00", agent)
+    case = received_and_inspected("80.00", agent, resolution="store_credit")  # credit fits: the customer chose it
     services.compensation_grant(case=case, actor=supervisor, kind="voucher", amount=Decimal("40"), token="v1")
     services.case_credit(case=fresh(case), actor=agent)
     credit = StoreCreditEntry.objects.get(kind="credit")

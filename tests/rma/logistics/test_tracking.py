@@ -79,8 +79,12 @@ def test_unsigned_wrongly_signed_and_replayed_webhooks_are_rejected(client, case
             "occurred_at": "2026-12-01T10:00:00Z",
             "location": {"city": "Milano"},
         },
+        {"event_id": "e1", "tracking_number": "T", "status": "picked_up", "occurred_at": "2026-12-01T10:00:00Z",
+         "estimated_delivery": "soon"},
+        {"event_id": "e1", "tracking_number": "T", "status": "picked_up", "occurred_at": "2026-12-01T10:00:00Z",
+         "estimated_delivery": "2026-02-30"},
     ],
-)
+)  # fmt: skip
 def test_signed_calls_with_bad_content_answer_400_and_change_nothing(client, case, body):
     response = send(client, body)
     assert response.status_code == 400 and response.json() == {"error": "malformed payload"}
@@ -93,3 +97,9 @@ def test_an_unknown_status_is_recorded_and_moves_nothing(client, case):
     assert send(client, event).status_code == 200
     assert ReturnCase.objects.get(pk=case.pk).status == "label_issued"
     assert TrackingEvent.objects.get().status == "ReturnToSender"
+
+
+def test_the_carriers_estimated_delivery_is_kept_with_its_scan(client, case):
+    event = adapters.local_tracking_event(tracking_number=case.shipment.tracking_number, status="picked_up")
+    assert send(client, {**event, "estimated_delivery": "2026-12-24"}).status_code == 200
+    assert str(TrackingEvent.objects.get().estimated_delivery) == "2026-12-24"

@@ -183,7 +183,7 @@ def test_supervisor_view(client, manual_review, agent, supervisor):
     late = make_case(due_in_hours=-5, assignee=agent)
     escalated = make_case(status="escalated", due_in_hours=50)
     decided = file_case()
-    services.case_approve(case=ReturnCase.objects.get(pk=decided.pk), actor=supervisor)
+    services.case_approve(case=ReturnCase.objects.get(pk=decided.pk), actor=agent)  # auto-assigned: the agent decides
     client.force_login(agent)
     assert client.get("/agent/supervisor/").status_code == 403
     assert "/agent/supervisor/" not in client.get("/agent/").content.decode()
