@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from django.utils import timezone, translation
 
@@ -52,3 +53,9 @@ def format_percent(value, language: str | None = None, digits: int = 1) -> str:
     """A share (0.253) as a percentage in the locale's own pattern, with ``digits`` decimals (25.3%, 25,3 %)."""
     name = babel_locale(language)
     return _percent_pattern(name, digits).apply(Decimal(str(value)), _locale(name))
+
+
+def format_list(items, style: str = "standard", language: str | None = None) -> str:
+    """Items listed in a sentence the locale's way ("a, b and c", "a、b和c", "a، b وc")."""
+    items = [str(item) for item in items]
+    return babel_lists.format_list(items, style=style, locale=_locale(babel_locale(language))) if items else ""

@@ -6,7 +6,7 @@ existed before the packages did keep their old names (``rma.tasks.label_render``
 queued under those names still run after an upgrade.
 """
 
-from rma.cases.tasks import sla_sweep
+from rma.cases.tasks import pending_photos_purge, sla_sweep
 from rma.integrations.tasks import exchange_settle, payments_redispatch, refund_execute
 from rma.logistics.tasks import label_render, labels_sweep
 from rma.messaging.tasks import notification_send, notifications_redispatch, withdrawal_acknowledgement_send
@@ -18,6 +18,7 @@ __all__ = [
     "notification_send",
     "notifications_redispatch",
     "payments_redispatch",
+    "pending_photos_purge",
     "refund_execute",
     "sla_sweep",
     "withdrawal_acknowledgement_send",

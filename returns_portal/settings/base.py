@@ -243,14 +243,12 @@ LOGGING = {
 # Security headers on every response, the admin's included (docs/security.md). Scripts and style sheets come
 # from this site only; an inline <script> or <style> needs the request's nonce ({{ csp_nonce }}), and inline
 # event handlers and style attributes are refused. data: images: the empty favicon in base.html.
-# Where product images of the catalogue come from, besides this site (the shop's CDN, such as
-# https://cdn.shop.example): allowed as image sources by the CSP below. Empty: images on this site only.
-CATALOG_IMAGE_ORIGINS = env.list("CATALOG_IMAGE_ORIGINS", default=[])
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:", *CATALOG_IMAGE_ORIGINS],
+    # Product pictures on the return form come from the shop's image hosts (order lines' image_url).
+    "img-src": [CSP.SELF, "data:", *env.list("PRODUCT_IMAGE_ORIGINS", default=[])],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.SELF],
@@ -294,6 +292,11 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Returns portal")
 # Periodic work for Celery beat (the sweeps queue).
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "rma.tasks.sla_sweep", "schedule": 15 * 60, "options": {"queue": "sweeps"}},
+    "pending-photos-purge": {
+        "task": "rma.tasks.pending_photos_purge",
+        "schedule": 60 * 60,
+        "options": {"queue": "sweeps"},
+    },
     "labels-sweep": {"task": "rma.logistics.tasks.labels_sweep", "schedule": 60, "options": {"queue": "sweeps"}},
     "notifications-redispatch": {
         "task": "rma.messaging.tasks.notifications_redispatch",

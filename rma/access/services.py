@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from rma.access import throttles
 from rma.access.models import LookupCode
 from rma.orders.models import Order
+from rma.orders.numbers import order_number_q
 
 LINK_SALT = "rma.lookup-link"
 CODE_SALT = "rma.lookup-code"
@@ -48,7 +49,7 @@ def _order_find(*, number: str, email: str) -> Order | None:
     # One query whether the number is unknown or the email is wrong: neither is told apart by time.
     return (
         Order.objects.select_related("customer")
-        .filter(number__iexact=number.strip(), customer__email__iexact=email.strip())
+        .filter(order_number_q(number), customer__email__iexact=email.strip())
         .first()
     )
 

@@ -36,8 +36,8 @@ class Taken:
 
 
 def subject_normal(value: str | None) -> str | None:
-    """Order numbers and email addresses are counted as the lookup matches them: trimmed, any case."""
-    value = (value or "").strip().lower()
+    """Order numbers and email addresses are counted as the lookup matches them: trimmed, any case, no "#"."""
+    value = (value or "").strip().lstrip("#").strip().lower()
     return value or None
 
 

@@ -34,19 +34,21 @@ from rma.cases.models import (
     ApprovalRequest,
     CaseEvent,
     CaseStatus,
+    PendingPhoto,
     ReturnCase,
     ReturnItem,
     WithdrawalStatement,
     refund_unpaid_annotation,
 )
 from rma.orders.models import Customer, Order
+from rma.orders.numbers import order_number_q
 
 
 def order_find_for_lookup(*, number: str, email: str) -> Order | None:
     """The order if the number and the email match; None otherwise (never says which was wrong)."""
     return (
         Order.objects.select_related("customer")
-        .filter(number__iexact=number.strip(), customer__email__iexact=email.strip())
+        .filter(order_number_q(number), customer__email__iexact=email.strip())
         .first()
     )
 
@@ -65,6 +67,24 @@ def order_get_for_customer(*, customer_id: int, number: str) -> Order | None:
         .prefetch_related("lines")
         .filter(customer_id=customer_id, number=number)
         .first()
+    )
+
+
+def pending_photos_for(*, customer_id: int, holder: str) -> dict[int, list]:
+    """The photos a session sent with a request not filed yet, per order line id."""
+    found: dict[int, list] = {}
+    for photo in PendingPhoto.objects.filter(customer_id=customer_id, holder=holder):
+        found.setdefault(photo.order_line_id, []).append(photo)
+    return found
+
+
+def orders_for_customer_with_lines(*, customer_id: int):
+    """Every order of a customer with its lines, newest first (the return form across orders)."""
+    return (
+        Order.objects.select_related("customer")
+        .prefetch_related("lines")
+        .filter(customer_id=customer_id)
+        .order_by("-ordered_on", "-pk")
     )
 
 

@@ -164,7 +164,13 @@ def record_check(record: dict, problems: list[Problem], *, today: datetime.date)
         origin = _text(line.get("origin_country")).upper()
         if origin:
             _country(origin, prefix + "origin_country", line_where, problems, subdivision_allowed=False)
+        image_url = _text(line.get("image_url"))
+        if image_url and (len(image_url) > 500 or not image_url.startswith(("https://", "http://", "/"))):
+            problems.append(
+                Problem(line_where, prefix + "image_url", "must be an http(s) URL of at most 500 characters")
+            )
         lines.append({
+            "image_url": image_url,
             "sku": _text(line.get("sku")), "name": _text(line.get("product_name")), "category": category,
             "quantity": quantity, "unit_price": price, "hs_code": _text(line.get("hs_code")),
             "weight_grams": weight, "origin_country": origin, "tags": _tags(line.get("tags")),

@@ -18,6 +18,7 @@ ORDER_FIELDS = (
 )  # fmt: skip
 LINE_FIELDS = (
     "sku", "product_name", "category", "quantity", "unit_price", "hs_code", "weight_grams", "origin_country", "tags",
+    "image_url",
 )  # fmt: skip
 
 

@@ -27,7 +27,9 @@ BATCH = 2000
 CUSTOMER_FIELDS = ("name", "language", "requested_language", "country", "phone", "time_zone")
 ORDER_HEADER = ("currency", "ordered_on", "delivered_on", "ship_name", "ship_street", "ship_postcode", "ship_city",
                 "ship_country")  # fmt: skip
-LINE_VALUES = ("name", "category", "quantity", "unit_price", "hs_code", "weight_grams", "origin_country", "tags")
+LINE_VALUES = (
+    "name", "category", "quantity", "unit_price", "hs_code", "weight_grams", "origin_country", "tags", "image_url",
+)  # fmt: skip
 
 __all__ = ["FORMATS", "ImportResult", "Mapping", "OrderImportError", "orders_import", "orders_write", "read"]
 

@@ -60,7 +60,7 @@ class Product(models.Model):
     handle = models.CharField(_("product ID"), max_length=64, unique=True)  # the shop's own product id
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=32, choices=Category, blank=True)
-    # An http(s) address, or a path on this site (/static/...); other hosts need CATALOG_IMAGE_ORIGINS (CSP).
+    # An http(s) address, or a path on this site (/static/...); other hosts need PRODUCT_IMAGE_ORIGINS (CSP).
     image_url = models.CharField(_("image URL"), max_length=500, blank=True)
 
     class Meta:
@@ -130,6 +130,8 @@ class OrderLine(models.Model):
     variant = models.ForeignKey(
         Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="order_lines", verbose_name=_("variant")
     )
+    # The product's picture, shown on the return form (an https URL; its host must be in PRODUCT_IMAGE_ORIGINS).
+    image_url = models.URLField(_("image URL"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["order", "id"]

@@ -1,10 +1,13 @@
 """Forms of the customer portal: order lookup, the return request, messages, preferences, survey."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason, ReturnMethod
+from policies.taxonomy import Reason, ReturnMethod
+from policies.taxonomy import Resolution as InSentence
+from returns_portal.formatting import format_list
 from rma.cases import photos
 from rma.cases.models import Resolution
 from rma.cases.services.cases import PHOTO_REASONS, PROBLEM_REASONS
@@ -92,20 +95,32 @@ METHOD_CHOICES = {
 }
 
 
+# Where a refusal of the filing service (CaseInvalid.item_field) is shown, at its item.
+SERVICE_FIELDS = {
+    "quantity": "qty",
+    "reason": "reason",
+    "resolution": "resolution",
+    "wish": "wish",
+    "problem": "problem",
+    "photos": "photos",
+}
+
+
 class ReturnRequestForm(forms.Form):
     """One quantity, reason and wished resolution per order line, built from the lines the customer may return.
 
-    With ``review=True`` the form is checked for the summary only: photos are not required yet, since
-    they are sent with the request itself.
+    Each line's "What would you like?" offers only what its policy, the law and the chosen reason allow
+    (``LineView.remedy_options``). With ``review=True`` the form is checked for the summary only: photos
+    are not required yet. Photos kept from an earlier submit (``LineView.pending_photos``) count as sent.
     """
 
     return_method = forms.ChoiceField(
         label=_("How would you like to send it back?"), widget=forms.RadioSelect, required=False
     )
 
-    def __init__(self, *args, lines, methods, review=False, **kwargs):
+    def __init__(self, *args, lines, methods, review=False, remedy_url="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.lines = lines  # list of rma.portal.views.LineView
+        self.lines = lines  # list of rma.portal.filing.LineView
         self.review = review
         self.fields["return_method"].choices = [(m, METHOD_CHOICES[m]) for m in methods]
         self.fields["return_method"].initial = methods[0]
@@ -118,12 +133,35 @@ class ReturnRequestForm(forms.Form):
                 required=False,
                 widget=forms.NumberInput(attrs={"min": 0, "max": line.returnable}),
             )
+            # Changing the reason fetches this item's choices again (the form works without it too).
             self.fields[f"reason_{line.id}"] = forms.ChoiceField(
-                label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *Reason.choices]
+                label=_("Reason"),
+                required=False,
+                choices=[("", _("Choose a reason")), *Reason.choices],
+                widget=forms.Select(
+                    attrs={
+                        "hx-post": remedy_url,
+                        "hx-trigger": "change",
+                        "hx-include": "closest form",
+                        "hx-vals": f'{{"review": "1", "remedy_for": "{line.id}"}}',
+                        "hx-target": f"#remedy-{line.id}",
+                        "hx-swap": "outerHTML",
+                    }
+                ),
             )
+            reason = self.data.get(f"reason_{line.id}") if self.is_bound else None
+            line.selected_reason = reason if reason in Reason.values else ""
+            offered = line.resolutions_for(line.selected_reason)
             self.fields[f"resolution_{line.id}"] = forms.ChoiceField(
-                label=_("What would you like?"), required=False, choices=Resolution.choices, initial=Resolution.REFUND
+                label=_("What would you like?"),
+                required=False,
+                choices=Resolution.choices,
+                initial=offered[0] if offered else Resolution.REFUND,
+                widget=forms.Select(attrs={"aria-describedby": f"remedy-notes-{line.id}"}),
             )
+            self.fields[f"resolution_{line.id}"].widget.choices = [
+                (code, label) for code, label in Resolution.choices if code in offered
+            ]
             self.fields[f"wish_{line.id}"] = forms.CharField(
                 label=_("For an exchange: what would you like instead?"),
                 required=False,
@@ -156,45 +194,9 @@ class ReturnRequestForm(forms.Form):
         cleaned = super().clean()
         chosen = []
         for line in self.lines:
-            qty = cleaned.get(f"qty_{line.id}") or 0
-            reason = cleaned.get(f"reason_{line.id}")
-            resolution = cleaned.get(f"resolution_{line.id}") or Resolution.REFUND
-            wish = (cleaned.get(f"wish_{line.id}") or "").strip()
-            item_photos = cleaned.get(f"photos_{line.id}") or []
-            problem = (cleaned.get(f"problem_{line.id}") or "").strip()
-            if qty == 0:
-                continue
-            if line.returnable == 0:
-                self.add_error(f"qty_{line.id}", gettext("This item is already in an open return."))
-                continue
-            if qty > line.returnable:
-                self.add_error(
-                    f"qty_{line.id}",
-                    gettext("You can return at most %(count)s of this item.") % {"count": line.returnable},
-                )
-                continue
-            if not reason:
-                self.add_error(f"reason_{line.id}", gettext("Tell us why you are returning this item."))
-                continue
-            if not line.eligible_for(reason):
-                self.add_error(f"reason_{line.id}", line.refusal_for(reason))
-                continue
-            if resolution in {Resolution.REPAIR, Resolution.REPLACEMENT} and reason in CHANGE_OF_MIND_REASONS:
-                self.add_error(
-                    f"resolution_{line.id}",
-                    gettext("Repair or replacement is only offered for faulty, damaged or wrong items."),
-                )
-                continue
-            if resolution == Resolution.EXCHANGE and not wish and not exchange_variant(cleaned, line):
-                self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
-                continue
-            if reason in PROBLEM_REASONS and not problem:
-                self.add_error(f"problem_{line.id}", gettext("Tell us what happens and since when."))
-                continue
-            if reason in PHOTO_REASONS and not item_photos and not self.review:
-                self.add_error(f"photos_{line.id}", gettext("Add at least one photo of the parcel and the item."))
-                continue
-            chosen.append((line, qty, reason, resolution, wish, tuple(item_photos), problem))
+            checked = self._clean_line(line, cleaned)
+            if checked is not None:
+                chosen.append(checked)
         if not chosen and not self.errors:
             raise forms.ValidationError(gettext("Choose at least one item and how many to return."))
         if len({resolution for _line, _qty, _reason, resolution, *_rest in chosen}) > 1:
@@ -203,6 +205,84 @@ class ReturnRequestForm(forms.Form):
             )
         cleaned["chosen"] = chosen
         return cleaned
+
+    def _clean_line(self, line, cleaned):
+        """The line's request as a tuple, or None (not chosen, or an error added at the line's field)."""
+        qty = cleaned.get(f"qty_{line.id}") or 0
+        reason = cleaned.get(f"reason_{line.id}")
+        resolution = cleaned.get(f"resolution_{line.id}") or Resolution.REFUND
+        wish = (cleaned.get(f"wish_{line.id}") or "").strip()
+        item_photos = cleaned.get(f"photos_{line.id}") or []
+        problem = (cleaned.get(f"problem_{line.id}") or "").strip()
+        if qty == 0:
+            return None
+        if line.returnable == 0:
+            self.add_error(f"qty_{line.id}", gettext("This item is already in an open return."))
+            return None
+        if qty > line.returnable:
+            self.add_error(
+                f"qty_{line.id}",
+                gettext("You can return at most %(count)s of this item.") % {"count": line.returnable},
+            )
+            return None
+        if not reason:
+            self.add_error(f"reason_{line.id}", gettext("Tell us why you are returning this item."))
+            return None
+        if not line.eligible_for(reason):
+            self.add_error(f"reason_{line.id}", line.refusal_for(reason))
+            return None
+        offered = line.resolutions_for(reason)
+        if resolution not in offered:
+            self.add_error(
+                f"resolution_{line.id}",
+                gettext("For this item and reason you can choose: %(choices)s.")
+                % {"choices": format_list([InSentence(code).label for code in offered])},
+            )
+            return None
+        if resolution == Resolution.EXCHANGE and not wish and not exchange_variant(cleaned, line):
+            self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
+            return None
+        if reason in PROBLEM_REASONS and not problem:
+            self.add_error(f"problem_{line.id}", gettext("Tell us what happens and since when."))
+            return None
+        kept = len(line.pending_photos)
+        if kept + len(item_photos) > photos.MAX_PER_ITEM:
+            self.add_error(
+                f"photos_{line.id}",
+                gettext("You can add at most %(count)s photos.") % {"count": photos.MAX_PER_ITEM},
+            )
+            return None
+        if reason in PHOTO_REASONS and not item_photos and not kept and not self.review:
+            self.add_error(f"photos_{line.id}", gettext("Add at least one photo of the parcel and the item."))
+            return None
+        return (line, qty, reason, resolution, wish, tuple(item_photos), problem)
+
+    def add_service_error(self, exc) -> None:
+        """Show a refusal of the filing service at the item and field it names, else at the top."""
+        field = SERVICE_FIELDS.get(getattr(exc, "item_field", ""))
+        name = f"{field}_{exc.order_line_id}" if field and getattr(exc, "order_line_id", None) else None
+        self.add_error(name if name in self.fields else None, str(exc))
+
+    def error_summary(self) -> list[dict]:
+        """Every error, each with the id of the field it belongs to (the GOV.UK error summary)."""
+        names = {}
+        for line in self.lines:
+            for field in ("qty", "reason", "resolution", "wish", "problem", "photos"):
+                names[f"{field}_{line.id}"] = line.line.name
+        entries = [{"anchor": "", "text": str(error)} for error in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS:
+                continue
+            field = self[name]
+            anchor = field.auto_id
+            if name == "return_method":
+                anchor = f"{field.auto_id}_0"
+            for error in errors:
+                text = str(error)
+                if name in names:
+                    text = gettext("%(item)s: %(error)s") % {"item": names[name], "error": error}
+                entries.append({"anchor": anchor, "text": text})
+        return entries
 
 
 class PreferencesForm(forms.Form):

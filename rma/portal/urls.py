@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rma.portal import privacy
+from rma.portal import filing, privacy
 from rma.portal import views as portal
 
 app_name = "portal"
@@ -11,7 +11,8 @@ urlpatterns = [
     path("verify/", portal.verify, name="verify"),
     path("sign-out/", portal.sign_out, name="sign_out"),
     path("verify/<str:token>/", portal.verify_link, name="verify_link"),
-    path("orders/<str:number>/return/", portal.order_return, name="order_return"),
+    path("orders/<str:number>/return/", filing.order_return, name="order_return"),
+    path("return/", filing.return_several, name="return_several"),
     path("cases/<str:rma_number>/", portal.case_detail, name="case_detail"),
     path("cases/<str:rma_number>/label.pdf", portal.case_label, name="case_label"),
     path("cases/<str:rma_number>/documents/<str:kind>.pdf", portal.case_document, name="case_document"),

@@ -3,42 +3,35 @@
 import base64
 import io
 import math
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from policies import selectors as policy_selectors
-from policies.explain import render_step
-from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
 from returns_portal.client_address import client_address
 from rma.access import services as access
 from rma.access import tokens
 from rma.access.throttles import Throttled
 from rma.cases import presenters, selectors, services
-from rma.cases.models import CaseStatus, Resolution
+from rma.cases.models import CaseStatus
 from rma.logistics import documents, tracking
 from rma.messaging import services as messaging
-from rma.portal.exchange import exchange_variant
 from rma.portal.forms import (
     CustomerMessageForm,
     OrderLookupForm,
     PreferencesForm,
     ProvideInfoForm,
-    ReturnRequestForm,
     SurveyForm,
     VerifyCodeForm,
     WithdrawalForm,
     WithdrawalItemsForm,
 )
-from rma.portal.tips import tips_for
 
 SESSION_KEY = "portal_customer_id"
 PENDING_KEY = "portal_pending_lookup"
@@ -76,75 +69,6 @@ def _sign_in(request, customer) -> None:
         request.session["portal_time_zone"] = customer.time_zone
     else:
         request.session.pop("portal_time_zone", None)
-
-
-@dataclass
-class LineView:
-    """What the portal shows for one order line: how many can go back, and for which reasons, why."""
-
-    line: object
-    returnable: int
-    decisions: dict = field(default_factory=dict)  # reason -> Decision
-    exchange_options: list = field(default_factory=list)  # rma.cases.services.ExchangeOption, the picker's
-
-    @property
-    def id(self):
-        return self.line.id
-
-    def eligible_for(self, reason: str) -> bool:
-        return self.decisions[reason].eligible
-
-    def refusal_for(self, reason: str) -> str:
-        return render_step(self.decisions[reason].summary)
-
-    @property
-    def change_of_mind(self):
-        return self.decisions[Reason.CHANGE_OF_MIND]
-
-    @property
-    def fault(self):
-        return self.decisions[Reason.DEFECTIVE]
-
-    @property
-    def can_return(self) -> bool:
-        return self.returnable > 0 and (self.change_of_mind.eligible or self.fault.eligible)
-
-    @property
-    def sentence(self) -> str:
-        if self.returnable == 0:
-            return _("This item is already in a return.")
-        return render_step(self.change_of_mind.summary)
-
-    @property
-    def tips(self) -> list:
-        return tips_for(self.line.category)
-
-    @property
-    def fault_sentence(self) -> str:
-        """A second sentence for faults when they are treated differently from a change of mind."""
-        if self.returnable == 0 or self.change_of_mind.eligible and self.fault.deadline == self.change_of_mind.deadline:
-            return ""
-        return render_step(self.fault.summary)
-
-
-def _line_views(order, country: str, context) -> list[LineView]:
-    today = timezone.localdate()
-    # One policy context and one count of earlier returns for the page, not one per line and reason.
-    previous = services.customer_previous_returns(order.customer_id)
-    views = []
-    for line in order.lines.all():
-        decisions = {}
-        for reason in Reason.values:
-            # Every change-of-mind reason gets the same decision, and so does every fault reason.
-            key = Reason.CHANGE_OF_MIND if reason in CHANGE_OF_MIND_REASONS else Reason.DEFECTIVE
-            if key not in decisions:
-                decisions[key] = services.item_decision(
-                    order_line=line, reason=key, country=country, today=today, context=context,
-                    previous_returns=previous,
-                )[1]  # fmt: skip
-            decisions[reason] = decisions[key]
-        views.append(LineView(line=line, returnable=services.returnable_quantity(line), decisions=decisions))
-    return views
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,80 +141,6 @@ def verify_link(request, token):
         return redirect("portal:lookup")
     _sign_in(request, order.customer)
     return redirect("portal:order_return", number=order.number)
-
-
-@require_http_methods(["GET", "POST"])
-def order_return(request, number):
-    customer_id = _customer_id(request)
-    order = selectors.order_get_for_customer(customer_id=customer_id, number=number) if customer_id else None
-    if order is None:
-        messages.info(request, _("Please enter your order number and email address first."))
-        return redirect("portal:lookup")
-    country = order.customer.country
-    context = policy_selectors.policy_context(country=country)
-    lines = _line_views(order, country, context)
-    returnable = [line for line in lines if line.can_return]
-    for line in returnable:
-        line.exchange_options = services.exchange_options(order_line=line.line, policy=context.policy)
-    methods = services.methods_offered([d for line in returnable for d in (line.change_of_mind, line.fault)])
-    review = "review" in request.POST
-    form = ReturnRequestForm(
-        request.POST or None, request.FILES or None, lines=returnable, methods=methods, review=review
-    )
-    quote = None
-    if request.method == "POST" and form.is_valid():
-        quote = services.quote_build(
-            currency=order.currency,
-            lines=[
-                (line.line.name, qty, line.line.unit_price, resolution, line.decisions[reason])
-                for line, qty, reason, resolution, *_rest in form.cleaned_data["chosen"]
-            ],
-            method=form.cleaned_data["return_method"],
-            policy=context.policy,
-            today=timezone.localdate(),
-        )
-    if request.method == "POST" and form.is_valid() and not review:
-        items = [
-            services.ItemRequest(
-                order_line=line.line,
-                quantity=qty,
-                reason=reason,
-                resolution=resolution,
-                exchange_wish=wish,
-                photos=item_photos,
-                problem=problem,
-                exchange_variant=exchange_variant(form.cleaned_data, line)
-                if resolution == Resolution.EXCHANGE
-                else None,
-            )
-            for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
-        ]
-        try:
-            case = services.case_open(
-                customer=order.customer, items=items, language=request.LANGUAGE_CODE,
-                return_method=form.cleaned_data["return_method"],
-            )  # fmt: skip
-        except services.CaseInvalid as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Your return %(rma)s has been filed.") % {"rma": case.rma_number})
-            return redirect("portal:case_detail", rma_number=case.rma_number)
-    template = "rma/portal/order_return.html"
-    if request.htmx and review:
-        template += "#return-summary"  # the summary alone, refreshed as the customer changes the form
-    return render(
-        request,
-        template,
-        {
-            "order": order,
-            "form": form,
-            "quote": quote,
-            "region": context.region,
-            "return_center": policy_selectors.return_center_for_country(country=country),
-            "returnable": returnable,
-            "not_returnable": [line for line in lines if not line.can_return],
-        },
-    )
 
 
 def _case_for_request(request, rma_number):

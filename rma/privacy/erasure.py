@@ -18,6 +18,7 @@ from rma.cases.models import (
     CaseEvent,
     Inspection,
     InspectionPhoto,
+    PendingPhoto,
     Refund,
     ReturnCase,
     ReturnItem,
@@ -90,6 +91,7 @@ def _files_of(customer: Customer) -> list[str]:
     """Stored files the erasure removes: photos, attachments, exports and the parcel documents."""
     names = list(ReturnItemPhoto.objects.filter(item__case__customer=customer).values_list("image", flat=True))
     names += InspectionPhoto.objects.filter(inspection__item__case__customer=customer).values_list("image", flat=True)
+    names += PendingPhoto.objects.filter(customer=customer).values_list("image", flat=True)
     names += Message.objects.filter(case__customer=customer).exclude(attachment="").values_list("attachment", flat=True)
     names += DataExport.objects.filter(customer=customer).exclude(file="").values_list("file", flat=True)
     for row in Shipment.objects.filter(case__customer=customer).values(*PARCEL_DOCUMENTS):
@@ -125,7 +127,8 @@ def customer_erase(*, customer: Customer, actor: Staff, reason: str, now: dateti
         summary = {
             "messages": Message.objects.filter(case__in=cases).delete()[0],
             "photos": ReturnItemPhoto.objects.filter(item__case__in=cases).delete()[0]
-            + InspectionPhoto.objects.filter(inspection__item__case__in=cases).delete()[0],
+            + InspectionPhoto.objects.filter(inspection__item__case__in=cases).delete()[0]
+            + PendingPhoto.objects.filter(customer=customer).delete()[0],
             "notifications": Notification.objects.filter(case__in=cases).delete()[0],
             "lookup_codes": LookupCode.objects.filter(Q(order__in=orders) | Q(email=customer.email)).delete()[0],
             "exports": DataExport.objects.filter(customer=customer).delete()[0],

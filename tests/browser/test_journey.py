@@ -34,11 +34,11 @@ def test_italian_customer_files_a_return_and_an_agent_refunds_it(live_server, ne
     page.wait_for_url("**/return/")
     assert "129,00\xa0€" in page.locator("main").inner_text()
     # A personalised mug cannot go back for a change of mind, only if faulty: the page says so in red.
-    mug = page.locator("fieldset", has_text="Tazza personalizzata")
+    # The form asks for the items first, then why and what the customer would like for each.
+    mug = page.locator(".item-pick", has_text="Tazza personalizzata")
     assert mug.locator("p.ineligible").count() == 1
-    jacket = page.locator("fieldset", has_text="Giacca in lana")
-    jacket.get_by_label("Quantità").fill("1")
-    jacket.get_by_label("Motivo").select_option("too_small")
+    page.locator(".item-pick", has_text="Giacca in lana").get_by_label("Quantità").fill("1")
+    page.locator("fieldset", has_text="Giacca in lana").get_by_label("Motivo").select_option("too_small")
     screenshot(page, "portal-it-order")
     page.locator("form.card button[type=submit]:not([name])").click()
 

@@ -29,9 +29,13 @@ def test_find_an_order_and_file_a_return(live_server, new_page, eu_policy, langu
     page.wait_for_url(f"**/{language}/orders/{order.number}/return/")
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # On a phone the form goes step by step: items, reasons, method, summary.
     page.fill(f"#id_qty_{line.id}", "1")
+    page.locator("#step-items [data-step-next]").click()
     page.select_option(f"#id_reason_{line.id}", "too_small")
     screenshot(page, f"smoke-{language}-order")
+    page.locator("#step-reasons [data-step-next]").click()
+    page.locator("#step-method [data-step-next]").click()
     page.locator("form.card button[type=submit]:not([name])").click()
     page.wait_for_url("**/cases/*/")
     case = ReturnCase.objects.get()

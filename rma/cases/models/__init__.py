@@ -23,10 +23,12 @@ from .items import (
     DeductionReason,
     Inspection,
     InspectionPhoto,
+    PendingPhoto,
     ReturnItem,
     ReturnItemPhoto,
     inspection_photo_upload_to,
     item_photo_upload_to,
+    pending_photo_upload_to,
 )
 from .money import (
     ApprovalRequest,
@@ -64,6 +66,7 @@ __all__ = [
     "ExchangeOrder",
     "Inspection",
     "InspectionPhoto",
+    "PendingPhoto",
     "Refund",
     "Resolution",
     "ReturnCase",
@@ -76,6 +79,7 @@ __all__ = [
     "WithdrawalStatement",
     "inspection_photo_upload_to",
     "item_photo_upload_to",
+    "pending_photo_upload_to",
     "rma_number_new",
     "refund_unpaid_annotation",
     "store_credit_code_new",

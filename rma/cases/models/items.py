@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import Reason
-from rma.orders.models import OrderLine, Variant
+from rma.orders.models import Customer, OrderLine, Variant
 
 from .case import Resolution, ReturnCase
 
@@ -69,6 +69,29 @@ class ReturnItemPhoto(models.Model):
     item = models.ForeignKey(ReturnItem, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=item_photo_upload_to)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.image.name
+
+
+def pending_photo_upload_to(instance, filename):
+    return f"pending/{instance.holder}/{filename}"
+
+
+class PendingPhoto(models.Model):
+    """A photo sent with a return request that was not filed yet (an error, a summary): kept for the session
+    that sent it, shown as attached and used on the next submit, so the customer does not send it twice.
+
+    ``holder`` is a random key kept in that session; rows older than a day are purged by a sweep."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    holder = models.CharField(max_length=64, db_index=True)
+    image = models.ImageField(upload_to=pending_photo_upload_to)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
 
     def __str__(self):
         return self.image.name

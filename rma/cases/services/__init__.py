@@ -41,6 +41,7 @@ from rma.cases.services.cases import (
     case_request_info,
     customer_previous_returns,
     item_decision,
+    resolutions_offered,
     returnable_quantity,
 )
 from rma.cases.services.customers import customer_preferences_set, survey_submit
@@ -60,6 +61,7 @@ from rma.cases.services.exchanges import (
     stock_release,
     stock_reserve,
 )
+from rma.cases.services.filing import CaseGroup, case_groups, cases_open
 from rma.cases.services.inspection import case_answer_offer, case_offer_partial_refund, item_inspect
 from rma.cases.services.money import (
     amount_clean,
@@ -96,6 +98,14 @@ from rma.cases.services.payments import (
     refund_record_paid,
     refund_retry,
 )
+from rma.cases.services.pending import (
+    pending_holder_new,
+    pending_photos_add,
+    pending_photos_clear,
+    pending_photos_files,
+    pending_photos_purge,
+    pending_photos_remove,
+)
 from rma.cases.services.quote import Quote, methods_offered, quote_build, quote_for_case
 from rma.cases.services.sla import case_expire, sla_sweep
 from rma.cases.services.withdrawal import (
@@ -114,6 +124,16 @@ __all__ = [
     "exchange_options",
     "stock_release",
     "stock_reserve",
+    "CaseGroup",
+    "case_groups",
+    "cases_open",
+    "pending_holder_new",
+    "pending_photos_add",
+    "pending_photos_clear",
+    "pending_photos_files",
+    "pending_photos_purge",
+    "pending_photos_remove",
+    "resolutions_offered",
     "ADDRESS_FIELDS",
     "address_correctable",
     "case_address_correct",

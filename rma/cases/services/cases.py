@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 from policies import selectors as policy_selectors
 from policies.rules import Claim, evaluate
 from policies.taxonomy import CHANGE_OF_MIND_REASONS, Reason
+
+# Remedies listed mid-sentence use the policy taxonomy's labels ("a refund to the original payment method").
+from policies.taxonomy import Resolution as InSentence
+from returns_portal.formatting import format_list
 from rma.cases import events
 from rma.cases.events import Staff
 from rma.cases.models import (
@@ -134,18 +138,20 @@ def _needs_shipment(items: list[ItemRequest]) -> bool:
 
 def _check_item(customer: Customer, request: ItemRequest, *, context, previous_returns: int):
     line = request.order_line
+
+    def refuse(message: str, field: str):
+        return CaseInvalid(message, order_line_id=line.pk, field=field)
+
     if line.order.customer_id != customer.pk:
-        raise CaseInvalid(_("This item is not part of your orders."))
+        raise refuse(_("This item is not part of your orders."), "quantity")
     if request.quantity < 1 or request.quantity > returnable_quantity(line):
-        raise CaseInvalid(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name})
-    if request.resolution in FAULT_ONLY_RESOLUTIONS and request.reason in CHANGE_OF_MIND_REASONS:
-        raise CaseInvalid(_("Repair or replacement is only offered for faulty, damaged or wrong items."))
+        raise refuse(_("The quantity for %(item)s is more than can be returned.") % {"item": line.name}, "quantity")
     if request.reason in PROBLEM_REASONS and not request.problem.strip():
-        raise CaseInvalid(_("Describe what is wrong with %(item)s and since when.") % {"item": line.name})
+        raise refuse(_("Describe what is wrong with %(item)s and since when.") % {"item": line.name}, "problem")
     if request.reason in PHOTO_REASONS and not request.photos:
-        raise CaseInvalid(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name})
+        raise refuse(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name}, "photos")
     if request.resolution == Resolution.EXCHANGE and not (request.exchange_wish.strip() or request.exchange_variant):
-        raise CaseInvalid(_("Tell us what you would like instead of %(item)s.") % {"item": line.name})
+        raise refuse(_("Tell us what you would like instead of %(item)s.") % {"item": line.name}, "wish")
     policy, decision = item_decision(
         order_line=line, reason=request.reason, country=customer.country, context=context,
         previous_returns=previous_returns,
@@ -153,16 +159,32 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
     if request.exchange_variant is not None:
         if request.resolution != Resolution.EXCHANGE:
             raise CaseInvalid(_("Choose an exchange to pick another item for %(item)s.") % {"item": line.name})
-        exchanges.exchange_check(order_line=line, variant=request.exchange_variant, policy=policy)
+        try:
+            exchanges.exchange_check(order_line=line, variant=request.exchange_variant, policy=policy)
+        except CaseInvalid as exc:
+            raise refuse(str(exc), "wish") from None
     if not decision.eligible:
-        raise CaseInvalid(_("%(item)s cannot be returned for this reason.") % {"item": line.name})
-    if decision.resolutions and request.resolution not in decision.resolutions:
-        raise CaseInvalid(
+        raise refuse(_("%(item)s cannot be returned for this reason.") % {"item": line.name}, "reason")
+    offered = resolutions_offered(decision, request.reason)
+    if request.resolution not in offered:
+        raise refuse(
             _("For %(item)s the shop offers: %(choices)s.")
-            % {"item": line.name, "choices": ", ".join(str(Resolution(r).label) for r in decision.resolutions
-                                                        if r in Resolution.values)}
-        )  # fmt: skip
+            % {"item": line.name, "choices": format_list([InSentence(r).label for r in offered])},
+            "resolution",
+        )
     return policy, decision
+
+
+def resolutions_offered(decision, reason: str) -> tuple[str, ...]:
+    """What a customer may ask for one item and reason: the engine's resolutions (its policy and the law),
+    less repair and replacement for a change of mind. Empty when the item cannot go back for that reason."""
+    if not decision.eligible:
+        return ()
+    # An engine answer without resolutions restricts none (as case_open always read it).
+    offered = tuple(r for r in decision.resolutions if r in Resolution.values) or tuple(Resolution.values)
+    if reason in CHANGE_OF_MIND_REASONS:
+        offered = tuple(r for r in offered if r not in FAULT_ONLY_RESOLUTIONS)
+    return offered
 
 
 def case_open(

@@ -18,12 +18,17 @@ class CasePermissionDenied(CaseError):
 
 
 class CaseInvalid(CaseError):
-    """The request itself is wrong (quantity, amount, missing reason...); ``field``, when set, names the form
-    field it belongs next to."""
+    """The request itself is wrong (quantity, amount, missing reason...).
 
-    def __init__(self, message: str, *, field: str = ""):
+    ``order_line_id`` and ``field`` say which item of a filing it is about (``field``: "resolution",
+    "reason", "quantity", "photos", "problem" or "wish"), so the form can show it at that item.
+    """
+
+    def __init__(self, message: str = "", *, order_line_id: int | None = None, field: str = ""):
         super().__init__(message)
-        self.field = field
+        self.order_line_id = order_line_id
+        self.item_field = field
+        self.field = field  # the agent workspace shows it next to the form field of this name
 
 
 class CaseAmountInvalid(CaseInvalid):

@@ -64,7 +64,11 @@ def run(client, case, name):
         prefix = f"inspect-{item.pk}"
         data.update({"item": item.pk, f"{prefix}-grade": "good", f"{prefix}-disposition": "restock",
                      f"{prefix}-complete": "on"})  # fmt: skip
-    return client.post(f"/agent/cases/{case.rma_number}/action/", data)
+    response = client.post(f"/agent/cases/{case.rma_number}/action/", data)
+    if "rma/agent/confirm_action.html" in [t.name for t in response.templates]:
+        # An action that asks first (cancel): confirm it, as the agent does on the confirmation page.
+        response = client.post(f"/agent/cases/{case.rma_number}/action/", {**data, "confirmed": "yes"})
+    return response
 
 
 WALK = [(status, True) for status in sorted(fsm_states())] + [(CaseStatus.APPROVED, False)]
