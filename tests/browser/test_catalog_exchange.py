@@ -10,6 +10,7 @@ from rma.cases.models import ReturnCase, StockReservation
 from rma.orders.models import Variant
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import violations
+from tests.browser.test_customer_journeys import settle
 from tests.rma.factories import OrderFactory, OrderLineFactory, ProductFactory, VariantFactory
 from tests.rma.portal.test_portal import sent_code
 
@@ -46,7 +47,9 @@ def test_a_variant_exchange_from_the_catalogue_by_clicking(live_server, new_page
     assert picker.locator("img").first.evaluate("img => img.naturalWidth") > 0  # the product image loads
     page.fill(f"[name=qty_{line.id}]", "1")
     page.select_option(f"[name=reason_{line.id}]", "too_small")
+    settle(page)  # the item's choices are fetched again for the reason (HTMX)
     page.select_option(f"[name=resolution_{line.id}]", "exchange")
+    settle(page)
     picker.locator("label", has_text="Verde").click()
     assert page.locator(f"input[name=variant_{line.id}][value='{green.pk}']").is_checked()
     screenshot(page, f"catalog-exchange-{lang}-1-picker")
