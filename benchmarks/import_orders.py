@@ -26,6 +26,7 @@ import random  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from decimal import Decimal  # noqa: E402
 
 from benchmarks._harness import PG_SERVER, ROOT, database_name, log, manage, psql, use_database  # noqa: E402
 
@@ -75,7 +76,7 @@ def generate(path: Path, orders: int) -> int:
             day = 1 + n % 27
             zero_decimals = currency in ("JPY", "KRW")
             for line in range(LINES_PER_ORDER):
-                price = f"{rng.randint(500, 20000)}" if zero_decimals else f"{rng.randint(500, 20000) / 100:.2f}"
+                price = f"{rng.randint(500, 20000)}" if zero_decimals else str(Decimal(rng.randint(500, 20000)) / 100)
                 writer.writerow([
                     f"B-{n:07d}", f"customer{n % 9000}@example.com", name, language, country, currency,
                     f"2026-10-{day:02d}", f"2026-11-{day:02d}", f"Via Roma {n % 200}, int. {n % 7}", "20121", "Milano",
@@ -126,7 +127,7 @@ def main() -> None:
             lines = generate(path, orders)
             log(f"{lines} lines, {orders} orders, {path.stat().st_size / 1e6:.1f} MB")
             copy_s = copy_baseline(path)
-            log(f"bare COPY: {copy_s:.2f} s")
+            log(f"bare COPY: {round(copy_s, 2)} s")
             first = run_import(path)
             log(f"import: {first['seconds']:.1f} s, peak {first['peak_mb']:.0f} MB")
             again = run_import(path)

@@ -105,7 +105,19 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
             _("Change of mind"),
             {"fields": ["change_of_mind_allowed", "window_days", "window_start", "excluded_categories", "conditions"]},
         ),
-        (_("Resolutions"), {"fields": ["resolutions", "store_credit_bonus_percent", "refund_days", "warranty_months"]}),
+        (
+            _("Resolutions"),
+            {
+                "fields": [
+                    "resolutions",
+                    "store_credit_bonus_percent",
+                    "refund_days",
+                    "warranty_months",
+                    "exchange_other_products",
+                    "instant_exchange",
+                ]
+            },
+        ),
         (
             _("Return shipping and fees"),
             {

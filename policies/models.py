@@ -7,7 +7,16 @@ from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from .taxonomy import Category, PolicyCondition, Reason, Resolution, ReturnMethod, ShippingPayer, WindowStart
+from .taxonomy import (
+    Category,
+    InstantExchange,
+    PolicyCondition,
+    Reason,
+    Resolution,
+    ReturnMethod,
+    ShippingPayer,
+    WindowStart,
+)
 
 
 @deconstructible
@@ -115,6 +124,12 @@ class ReturnPolicy(models.Model):
         _("resolutions offered"), default=_refund_only, blank=True, validators=[CodeListValidator("resolution")]
     )
     store_credit_bonus_percent = models.PositiveSmallIntegerField(_("store credit bonus (%)"), default=0)
+    # Exchanges from the catalogue (rma.cases.services.exchanges): another variant of the same product always;
+    # another product, up to the returned item's value, only when this is set.
+    exchange_other_products = models.BooleanField(_("exchange for another product up to the same value"), default=False)
+    instant_exchange = models.CharField(
+        _("instant exchange"), max_length=16, choices=InstantExchange, default=InstantExchange.OFF, blank=True
+    )
     return_shipping_paid_by = models.CharField(
         _("return shipping paid by"), max_length=12, choices=ShippingPayer, default=ShippingPayer.CUSTOMER
     )

@@ -250,6 +250,8 @@ POLICY_TERM_FIELDS = (
     "conditions",
     "resolutions",
     "store_credit_bonus_percent",
+    "exchange_other_products",
+    "instant_exchange",
     "return_shipping_paid_by",
     "customer_shipping_share_percent",
     "currency",

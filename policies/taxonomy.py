@@ -92,6 +92,14 @@ class Resolution(models.TextChoices):
     PRICE_REDUCTION = "price_reduction", _("a price reduction")
 
 
+class InstantExchange(models.TextChoices):
+    """Whether an exchange ships before the returned item is back, and who carries the risk meanwhile."""
+
+    OFF = "", _("No: the new item ships once the returned one is received")
+    AUTHORISATION = "authorisation", _("Yes, holding an authorisation for the new item's price on the customer's card")
+    MERCHANT_RISK = "merchant_risk", _("Yes, the shop takes the risk that the item never comes back")
+
+
 RESOLUTION_ORDER = {code: index for index, code in enumerate(Resolution.values)}
 
 

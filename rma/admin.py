@@ -22,12 +22,30 @@ from rma.logistics.gift_slip import gift_slip_pdf
 from rma.logistics.models import Shipment
 from rma.messaging import notifications
 from rma.messaging.models import CannedReply, CannedReplyText, Notification
-from rma.orders.models import Customer, Order, OrderLine
+from rma.orders.models import Customer, Order, OrderLine, Product, Variant
 
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
+    raw_id_fields = ["variant"]
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = ["sku", "options", "price", "currency", "stock", "reserved", "image_url"]
+    # Reservations move only through the exchange services, under the variant's row lock.
+    readonly_fields = ["reserved"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    """The catalogue, as imported with ``manage.py import_catalog`` (docs/catalog.md)."""
+
+    list_display = ["name", "handle", "category"]
+    search_fields = ["name", "handle", "variants__sku"]
+    inlines = [VariantInline]
 
 
 @admin.register(Customer)

@@ -9,7 +9,9 @@ loaded; ``demo_orders_described`` says what each order shows, as `make run` prin
 import datetime
 from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from django.contrib.auth.models import Group, User
+from django.templatetags.static import static
 from django.utils import timezone
 
 from policies.law import EU_MEMBER_STATES
@@ -19,7 +21,7 @@ from rma.access import gifts, roles
 from rma.cases import services
 from rma.cases.models import AgentProfile, ReturnCase
 from rma.messaging.demo import canned_replies_demo_load
-from rma.orders.models import Customer, Order, OrderLine
+from rma.orders.models import Customer, Order, OrderLine, Product, Variant
 
 from .analytics.demo import analytics_demo_load
 
@@ -46,6 +48,7 @@ REGIONS = [
             "refund_days": 7,
             "resolutions": ["refund", "store_credit", "exchange", "repair", "replacement"],
             "return_methods": ["mail_label", "drop_off_qr", "return_center"],
+            "exchange_other_products": True,
         },  # fmt: skip
     ),
     (
@@ -58,6 +61,7 @@ REGIONS = [
             "return_shipping_paid_by": "merchant",
             "refund_days": 5,
             "resolutions": ["refund", "store_credit", "exchange"],
+            "instant_exchange": "merchant_risk",
             "return_methods": ["mail_label", "drop_off_qr"],
         },  # fmt: skip
     ),
@@ -244,6 +248,48 @@ def _regions(admin_user):
         )  # fmt: skip
 
 
+# The catalogue: sizes for clothes and shoes, two colours for everything (named in the shop's language).
+SIZES = {"apparel": ["S", "M", "L", "XL"], "footwear": ["39", "40", "41", "42", "43"]}
+COLOURS = {
+    "it": ("Blu", "Verde"), "ro": ("Albastru", "Verde"), "de": ("Blau", "Grün"), "fr": ("Bleu", "Vert"),
+    "en": ("Blue", "Green"), "ja": ("青", "緑"), "zh-hans": ("蓝色", "绿色"),
+}  # fmt: skip
+SWATCHES = ("blue", "green")
+
+
+def _catalog():
+    """Each demo product with its variants: the ordered ones (the order lines' SKUs, in stock) and other sizes and
+    colours, the second colour 10 % dearer, one of them sold out. Order lines link to them by SKU."""
+    for _email, _name, language, _country, currency, *_address, products in CUSTOMERS:
+        colours = COLOURS.get(language, COLOURS["en"])
+        step = Decimal(1).scaleb(-get_currency_precision(currency))
+        for sku, name, category, _quantity, price in products:
+            product, created = Product.objects.get_or_create(
+                handle=sku, defaults={"name": name, "category": category, "image_url": static("catalog/demo/blue.svg")}
+            )
+            if not created:
+                continue
+            sizes = SIZES.get(category, [""])
+            ordered = {
+                (sizes[min(1, len(sizes) - 1)], 0): f"{sku}-1001",
+                (sizes[min(2, len(sizes) - 1)], 0): f"{sku}-0901",
+            }
+            for size in sizes:
+                for colour in (0, 1):
+                    options = {"size": size, "colour": colours[colour]} if size else {"colour": colours[colour]}
+                    Variant.objects.get_or_create(
+                        sku=ordered.get((size, colour)) or f"{sku}-{size or 'U'}-{SWATCHES[colour].upper()}",
+                        defaults={
+                            "product": product,
+                            "options": options,
+                            "image_url": static(f"catalog/demo/{SWATCHES[colour]}.svg"),
+                            "price": (Decimal(price) * (Decimal("1.1") if colour else 1)).quantize(step),
+                            "currency": currency,
+                            "stock": 0 if (size == sizes[0] and colour == 1) else 4,
+                        },
+                    )
+
+
 def _orders(today: datetime.date):
     orders = []
     for index, (email, name, language, country, currency, street, postcode, city, products) in enumerate(CUSTOMERS):
@@ -287,6 +333,7 @@ def _orders(today: datetime.date):
                         hs_code=hs_code,
                         weight_grams=grams,
                         origin_country=country if country in {"IT", "CN", "JP", "DE", "FR"} else "CN",
+                        variant=Variant.objects.filter(sku=f"{sku}-{suffix}").first(),
                     )
             orders.append(order)
     return orders
@@ -306,13 +353,14 @@ PROBLEMS = {
 }
 
 
-def _file(number: str, *, reason="too_small", resolution="refund", wish="", line_index=0):
+def _file(number: str, *, reason="too_small", resolution="refund", wish="", line_index=0, variant=""):
     order = Order.objects.get(number=number)
     line = list(order.lines.all())[line_index]
     problem = PROBLEMS.get(order.customer.language, PROBLEMS["en"]) if reason in services.PROBLEM_REASONS else ""
     request = services.ItemRequest(
-        order_line=line, quantity=1, reason=reason, resolution=resolution, exchange_wish=wish, problem=problem
-    )
+        order_line=line, quantity=1, reason=reason, resolution=resolution, exchange_wish=wish, problem=problem,
+        exchange_variant=Variant.objects.get(sku=variant) if variant else None,
+    )  # fmt: skip
     return services.case_open(customer=order.customer, items=[request], language=order.customer.language)
 
 
@@ -339,7 +387,8 @@ def _cases(agent, supervisor):
     step(received, "mark_received")
     step(_file("US-1001"), "mark_in_transit")  # on its way back
     _file("RO-1001")  # label issued
-    exchange = _file("IT-1001", resolution="exchange", wish="Stessa giacca, taglia M")  # exchange, inspected
+    # An exchange from the catalogue (the same jacket one size up, kept in stock for it), inspected.
+    exchange = _file("IT-1001", resolution="exchange", variant="IT-JKT-01-0901")
     step(exchange, "mark_received")
     _inspect(exchange, agent)
     warranty = _file("JP-0901", reason="defective", resolution="repair")  # warranty claim in review
@@ -398,6 +447,7 @@ def demo_load() -> dict:
     roles.roles_ensure()
     agent = _staff()
     _regions(User.objects.get(username="policyadmin"))
+    _catalog()
     today = timezone.localdate()
     orders = _orders(today)
     _team()

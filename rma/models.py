@@ -9,7 +9,7 @@ from .cases.models import *  # noqa: F403
 from .integrations.models import LocalPayment, LocalSms
 from .logistics.models import Shipment, TrackingEvent
 from .messaging.models import CannedReply, CannedReplyText, Message, Notification
-from .orders.models import Customer, Order, OrderLine
+from .orders.models import Customer, Order, OrderLine, Product, Variant
 
 __all__ = [  # noqa: PLE0604
     "CannedReply",
@@ -22,8 +22,10 @@ __all__ = [  # noqa: PLE0604
     "Notification",
     "Order",
     "OrderLine",
+    "Product",
     "Shipment",
     "ThrottleHit",
     "ThrottleKey",
     "TrackingEvent",
+    "Variant",
 ]

@@ -400,6 +400,20 @@ class ReplacementSent(CaseEventBase):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ExchangeHoldDue(CaseEventBase):
+    """An instant exchange shipped against an authorisation: the payment integration places the hold."""
+
+    exchange_id: int = subscribers_only()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExchangeHoldReleaseDue(CaseEventBase):
+    """The returned item of an instant exchange is back: the payment integration voids the hold."""
+
+    exchange_id: int = subscribers_only()
+
+
+@dataclass(frozen=True, kw_only=True)
 class ExchangeChargeDue(CaseEventBase):
     """An exchange costs more than what came back: the payment integration charges the difference."""
 

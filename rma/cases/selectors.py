@@ -124,7 +124,7 @@ def _case_detail_qs(*, for_customer: bool = False):
         Prefetch(
             "items",
             queryset=ReturnItem.objects.select_related(
-                "order_line__order", "inspection__inspected_by"
+                "order_line__order", "inspection__inspected_by", "exchange_variant__product", "reservation"
             ).prefetch_related("deductions", "inspection__photos", "photos"),
         ),
         Prefetch("events", queryset=events),

@@ -27,6 +27,13 @@ class LocalPaymentProvider:
     def charge(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
         return self._record("charge", idempotency_key, amount, currency)
 
+    def authorise(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
+        return self._record("hold", idempotency_key, amount, currency)
+
+    def void(self, *, idempotency_key: str, reference: str) -> PaymentResult:
+        held = LocalPayment.objects.get(reference=reference, kind="hold")
+        return self._record("void", idempotency_key, held.amount, held.currency)
+
     def _record(self, kind, idempotency_key, amount, currency) -> PaymentResult:
         try:
             with transaction.atomic():

@@ -19,7 +19,7 @@ class LocalPayment(models.Model):
     """The local payment provider's own ledger (the default adapter): refunds paid and charges taken."""
 
     idempotency_key = models.CharField(max_length=80, unique=True)
-    kind = models.CharField(max_length=8, default="refund")  # refund or charge
+    kind = models.CharField(max_length=8, default="refund")  # refund, charge, hold (an authorisation) or void
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     reference = models.CharField(max_length=40, unique=True)

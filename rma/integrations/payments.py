@@ -33,6 +33,30 @@ def refund_pay(*, refund_id: int) -> Refund:
     return case_services.refund_record_paid(refund_id=refund_id, reference=result.reference)
 
 
+def exchange_hold_place(*, exchange_id: int) -> ExchangeOrder:
+    """Place the authorisation that covers an instant exchange, once (the same key on every try)."""
+    order = case_services.exchange_hold_to_place(exchange_id=exchange_id)
+    if order is None:
+        return ExchangeOrder.objects.get(pk=exchange_id)
+    try:
+        result = ports.payment_provider().authorise(
+            idempotency_key=f"exchange-hold:{order.case.rma_number}", amount=order.hold_amount,
+            currency=order.currency, order_number=order.number,
+        )  # fmt: skip
+    except ports.PaymentDeclined as exc:
+        return case_services.exchange_hold_record(exchange_id=exchange_id, error=str(exc))
+    return case_services.exchange_hold_record(exchange_id=exchange_id, reference=result.reference)
+
+
+def exchange_hold_void(*, exchange_id: int) -> ExchangeOrder:
+    """Release the authorisation once the returned item is back."""
+    order = case_services.exchange_hold_to_release(exchange_id=exchange_id)
+    if order is None:
+        return ExchangeOrder.objects.get(pk=exchange_id)
+    ports.payment_provider().void(idempotency_key=f"exchange-hold-void:{order.number}", reference=order.hold_reference)
+    return case_services.exchange_hold_released(exchange_id=exchange_id)
+
+
 def exchange_charge(*, exchange_id: int) -> ExchangeOrder:
     """Charge the customer the price difference of an exchange, once."""
     order = case_services.exchange_attempt_start(exchange_id=exchange_id)

@@ -42,6 +42,14 @@ class PaymentProvider(Protocol):
 
     def charge(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult: ...
 
+    def authorise(self, *, idempotency_key: str, amount: Decimal, currency: str, order_number: str) -> PaymentResult:
+        """Hold an amount on the customer's card without taking it (an instant exchange's cover)."""
+        ...
+
+    def void(self, *, idempotency_key: str, reference: str) -> PaymentResult:
+        """Release a hold placed by ``authorise``."""
+        ...
+
 
 class Carrier(Protocol):
     """Books a return parcel; booking the same RMA number twice gives the same tracking number."""

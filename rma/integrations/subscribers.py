@@ -23,6 +23,18 @@ def on_exchange_charge_due(event: events.ExchangeChargeDue) -> None:
     outbox.dispatch_on_commit(exchange_settle, event.exchange_id)
 
 
+def on_exchange_hold_due(event: events.ExchangeHoldDue) -> None:
+    from rma.integrations.tasks import exchange_hold
+
+    outbox.dispatch_on_commit(exchange_hold, event.exchange_id)
+
+
+def on_exchange_hold_release_due(event: events.ExchangeHoldReleaseDue) -> None:
+    from rma.integrations.tasks import exchange_hold_void
+
+    outbox.dispatch_on_commit(exchange_hold_void, event.exchange_id)
+
+
 def register() -> None:
     outbox.kind_register(
         outbox.Kind(
@@ -44,3 +56,5 @@ def register() -> None:
     )  # fmt: skip
     bus.subscribe(events.RefundRequested, on_refund_requested)
     bus.subscribe(events.ExchangeChargeDue, on_exchange_charge_due)
+    bus.subscribe(events.ExchangeHoldDue, on_exchange_hold_due)
+    bus.subscribe(events.ExchangeHoldReleaseDue, on_exchange_hold_release_due)

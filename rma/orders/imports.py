@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from rma.orders import events
+from rma.orders import catalog, events
 from rma.orders.import_checks import records_check
 from rma.orders.import_readers import FORMATS, Mapping, Problem, read
 from rma.orders.models import Customer, Order, OrderLine
@@ -204,6 +204,8 @@ def _write(records: list[dict], result: ImportResult, *, force: bool, progress) 
         OrderLine.objects.bulk_update(changed_lines, list(LINE_VALUES), batch_size=BATCH)
         if gone_lines:
             OrderLine.objects.filter(pk__in=gone_lines).delete()
+        # Each line points to the catalogue's variant with its SKU, if there is one (docs/catalog.md).
+        catalog.order_lines_link(order_ids=[o.pk for o in orders.values()] + [o.pk for o, _r in new_orders])
         result.created += len(new_orders)
         result.updated += len(changed_orders)
         result.lines_created += len(new_lines)

@@ -17,6 +17,7 @@ from returns_portal.formatting import format_list
 from rma.cases import selectors, services
 from rma.cases.models import Resolution
 from rma.portal import views
+from rma.portal.exchange import exchange_variant
 from rma.portal.forms import ReturnRequestForm
 from rma.portal.remedies import remedies_withheld, remedy_options
 from rma.portal.tips import tips_for
@@ -33,6 +34,7 @@ class LineView:
     returnable: int
     decisions: dict = field(default_factory=dict)  # reason -> Decision
     pending_photos: list = field(default_factory=list)  # PendingPhoto kept from an earlier submit
+    exchange_options: list = field(default_factory=list)  # rma.cases.services.ExchangeOption, the picker's
     selected_reason: str = ""
 
     @property
@@ -171,6 +173,8 @@ def _return_form(request, orders, *, order):
     pending = selectors.pending_photos_for(customer_id=customer.pk, holder=holder)
     lines = line_views(orders, country, context, pending)
     returnable = [line for line in lines if line.can_return]
+    for line in returnable:
+        line.exchange_options = services.exchange_options(order_line=line.line, policy=context.policy)
     if order is None:
         # Across orders, only the orders that still hold something to return.
         orders = [o for o in orders if any(line.order.pk == o.pk for line in returnable)]
@@ -237,6 +241,7 @@ def _item_requests(form) -> list:
         services.ItemRequest(
             order_line=line.line, quantity=qty, reason=reason, resolution=resolution, exchange_wish=wish,
             photos=item_photos, problem=problem,
+            exchange_variant=exchange_variant(form.cleaned_data, line) if resolution == Resolution.EXCHANGE else None,
         )
         for line, qty, reason, resolution, wish, item_photos, problem in form.cleaned_data["chosen"]
     ]  # fmt: skip
@@ -247,7 +252,7 @@ def _with_pending_photos(items, lines) -> list:
     return [
         services.ItemRequest(
             order_line=i.order_line, quantity=i.quantity, reason=i.reason, resolution=i.resolution,
-            exchange_wish=i.exchange_wish, problem=i.problem,
+            exchange_wish=i.exchange_wish, problem=i.problem, exchange_variant=i.exchange_variant,
             photos=services.pending_photos_files(pending.get(i.order_line.pk, [])) + tuple(i.photos),
         )
         for i in items

@@ -11,6 +11,7 @@ from returns_portal.formatting import format_list
 from rma.cases import photos
 from rma.cases.models import Resolution
 from rma.cases.services.cases import PHOTO_REASONS, PROBLEM_REASONS
+from rma.portal.exchange import exchange_field_add, exchange_variant
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -183,6 +184,7 @@ class ReturnRequestForm(forms.Form):
             line.reason_field = self[f"reason_{line.id}"]
             line.resolution_field = self[f"resolution_{line.id}"]
             line.wish_field = self[f"wish_{line.id}"]
+            exchange_field_add(self, line)
 
     def clean_return_method(self):
         # The first method offered is pre-selected; a request without one (an old page) gets it too.
@@ -237,7 +239,7 @@ class ReturnRequestForm(forms.Form):
                 % {"choices": format_list([InSentence(code).label for code in offered])},
             )
             return None
-        if resolution == Resolution.EXCHANGE and not wish:
+        if resolution == Resolution.EXCHANGE and not wish and not exchange_variant(cleaned, line):
             self.add_error(f"wish_{line.id}", gettext("Tell us what you would like instead."))
             return None
         if reason in PROBLEM_REASONS and not problem:

@@ -333,11 +333,19 @@ class RefundForm(forms.Form):
 
 
 class ExchangeForm(forms.Form):
-    description = forms.CharField(label=_("What is sent to the customer"), max_length=500)
+    """Left empty for an exchange chosen from the catalogue: the chosen variants and their price difference."""
+
+    description = forms.CharField(
+        label=_("What is sent to the customer"),
+        max_length=500,
+        required=False,
+        help_text=_("Leave empty to send the variant the customer chose from the catalogue."),
+    )
     price_difference = forms.DecimalField(
         label=_("Price difference (positive: the customer pays, negative: we refund)"),
-        initial=0,
         max_digits=12,
+        required=False,
+        help_text=_("Leave empty for the catalogue's price difference (or none)."),
     )
 
 

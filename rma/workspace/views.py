@@ -396,9 +396,9 @@ def _run_form_action(request, case, action: actions.AgentAction):
         return form
     try:
         result = action.run(case=case, actor=request.user, **form.cleaned_data)
-    except (services.CaseAmountInvalid, services.CaseAboveLimit) as exc:
+    except (services.CaseInvalid, services.CaseAboveLimit) as exc:
         # Next to the field it is about, when the form has that field (the service rolled everything back).
-        if exc.field not in form.fields:
+        if not exc.field or exc.field not in form.fields:
             raise
         form.add_error(exc.field, str(exc))
         return form

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from rma.access import roles
-from rma.orders.models import Customer, Order, OrderLine
+from rma.orders.models import Customer, Order, OrderLine, Product, Variant
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -65,3 +65,24 @@ class UserFactory(factory.django.DjangoModelFactory):
             roles.roles_ensure()
             self.groups.add(Group.objects.get(name=extracted))
         self.save()
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    handle = factory.Sequence(lambda n: f"PRODUCT-{n}")
+    name = factory.Sequence(lambda n: f"Product {n}")
+    category = "apparel"
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"VAR-{n:04d}")
+    options = factory.Sequence(lambda n: {"size": f"S{n}"})
+    price = Decimal("49.90")
+    currency = "EUR"
+    stock = 5

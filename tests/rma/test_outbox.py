@@ -60,7 +60,7 @@ def test_filing_with_the_broker_down_succeeds_and_keeps_its_work_pending(eu_poli
     assert not Shipment.objects.exists() and not mail.outbox
     assert set(Notification.objects.values_list("status", flat=True)) == {"queued"}
     # Nothing is queued again before the grace period: the tasks may still be on their way.
-    assert sweep_all(timezone.now()) == (0, 0, {"refunds": 0, "exchange_charges": 0})
+    assert sweep_all(timezone.now()) == (0, 0, {"refunds": 0, "exchange_charges": 0, "exchange_holds": 0})
 
 
 def test_the_sweeps_deliver_what_the_broker_lost_exactly_once(eu_policy, monkeypatch):
@@ -91,7 +91,11 @@ def test_a_refund_queued_while_the_broker_was_down_is_paid_once_by_the_sweep(eu_
         services.case_refund(case=ReturnCase.objects.get(pk=case.pk), actor=agent)  # the agent sees no error
     refund = Refund.objects.get(case=case)
     assert refund.status == "pending" and refund.attempts == 0
-    assert payment_sweeps.payments_redispatch(now=timezone.now() + LATER) == {"refunds": 1, "exchange_charges": 0}
+    assert payment_sweeps.payments_redispatch(now=timezone.now() + LATER) == {
+        "refunds": 1,
+        "exchange_charges": 0,
+        "exchange_holds": 0,
+    }
     payment_sweeps.payments_redispatch(now=timezone.now() + 2 * LATER)
     refund.refresh_from_db()
     assert refund.status == "paid" and LocalPayment.objects.filter(kind="refund").count() == 1

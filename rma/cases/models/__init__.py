@@ -17,6 +17,7 @@ from .case import (
     ReturnCase,
     rma_number_new,
 )
+from .exchange import StockReservation
 from .items import (
     Deduction,
     DeductionReason,
@@ -71,6 +72,7 @@ __all__ = [
     "ReturnCase",
     "ReturnItem",
     "ReturnItemPhoto",
+    "StockReservation",
     "StoreCreditAccount",
     "StoreCreditEntry",
     "SurveyResponse",

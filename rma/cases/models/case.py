@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from policies.models import ReturnPolicy
-from policies.taxonomy import ReturnMethod
+from policies.taxonomy import InstantExchange, ReturnMethod
 from rma.orders.models import Customer
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type, 32**10 possible numbers.
@@ -132,6 +132,11 @@ class ReturnCase(ConcurrentTransitionMixin, models.Model):
     # Returned by the recipient of a gift (the case's customer), with the order's gift code: store credit or an
     # exchange only, never money to the buyer's card, and the buyer is never told (rma.cases.services.gift).
     gift = models.BooleanField(_("gift return"), default=False)
+    # An exchange shipped before the returned item is back, and how the shop covers it (the policy's
+    # ``instant_exchange`` at filing): holding an authorisation, or taking the risk itself. Empty otherwise.
+    instant_exchange = models.CharField(
+        _("instant exchange"), max_length=16, choices=InstantExchange, default=InstantExchange.OFF, blank=True
+    )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     info_request = models.TextField(_("information asked for"), blank=True)
     info_response = models.TextField(_("your answer"), blank=True)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from policies.taxonomy import Reason
-from rma.orders.models import Customer, OrderLine
+from rma.orders.models import Customer, OrderLine, Variant
 
 from .case import Resolution, ReturnCase
 
@@ -24,6 +24,12 @@ class ReturnItem(models.Model):
     resolution = models.CharField(_("what you would like"), max_length=16, choices=Resolution,
                                   default=Resolution.REFUND)  # fmt: skip
     exchange_wish = models.CharField(_("exchange for"), max_length=200, blank=True)
+    # The catalogue's variant chosen for an exchange, and what it costs more (positive) or less (negative)
+    # than the returned units, for the whole quantity, in the case's currency (rma.cases.services.exchanges).
+    exchange_variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("exchange for")
+    )
+    exchange_difference = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     problem = models.TextField(_("what is wrong"), blank=True)  # for faults: what happens, since when
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     eligible = models.BooleanField(default=False)
@@ -46,6 +52,11 @@ class ReturnItem(models.Model):
     @property
     def amount(self):
         return self.order_line.unit_price * self.quantity
+
+    @property
+    def exchange_refund(self):
+        """A cheaper exchange: what the shop pays back (the difference as a positive amount)."""
+        return -self.exchange_difference
 
 
 def item_photo_upload_to(instance, filename):

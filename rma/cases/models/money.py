@@ -121,6 +121,15 @@ class ExchangeOrder(models.Model):
     price_difference = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(max_length=3)
     payment_reference = models.CharField(max_length=120, blank=True)
+    # An instant exchange: sent when the case was approved, before the returned item was back.
+    shipped_early = models.BooleanField(default=False)
+    # Its cover when the policy holds an authorisation: the new items' value held on the customer's card
+    # until the returned item is back (rma.integrations.payments places and voids it after the commit).
+    hold_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    hold_reference = models.CharField(max_length=120, blank=True)
+    hold_error = models.TextField(blank=True)  # the provider declined the hold: the shop carries the risk
+    hold_release_due = models.BooleanField(default=False)
+    hold_released_at = models.DateTimeField(null=True, blank=True)
     # Charging the price difference, like a refund: tries, the last error, the next try, parked when out of tries.
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -54,6 +54,13 @@ from rma.cases.services.errors import (
     CasePermissionDenied,
     CaseTransitionNotAllowed,
 )
+from rma.cases.services.exchanges import (
+    ExchangeOption,
+    exchange_difference,
+    exchange_options,
+    stock_release,
+    stock_reserve,
+)
 from rma.cases.services.filing import CaseGroup, case_groups, cases_open
 from rma.cases.services.gift import gift_recipient, gift_return_open
 from rma.cases.services.inspection import case_answer_offer, case_offer_partial_refund, item_inspect
@@ -80,6 +87,10 @@ from rma.cases.services.money import (
 )
 from rma.cases.services.payments import (
     exchange_attempt_start,
+    exchange_hold_record,
+    exchange_hold_released,
+    exchange_hold_to_place,
+    exchange_hold_to_release,
     exchange_record_failure,
     exchange_record_paid,
     exchange_retry,
@@ -111,6 +122,11 @@ from rma.cases.services.withdrawal import (
 )
 
 __all__ = [
+    "ExchangeOption",
+    "exchange_difference",
+    "exchange_options",
+    "stock_release",
+    "stock_reserve",
     "CaseGroup",
     "case_groups",
     "cases_open",
@@ -132,6 +148,10 @@ __all__ = [
     "case_label_issued",
     "case_label_problems_record",
     "exchange_attempt_start",
+    "exchange_hold_record",
+    "exchange_hold_released",
+    "exchange_hold_to_place",
+    "exchange_hold_to_release",
     "exchange_record_failure",
     "exchange_record_paid",
     "exchange_retry",

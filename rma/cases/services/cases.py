@@ -19,12 +19,20 @@ from policies.taxonomy import Resolution as InSentence
 from returns_portal.formatting import format_list
 from rma.cases import events
 from rma.cases.events import Staff
-from rma.cases.models import CaseKind, CaseStatus, Resolution, ReturnCase, ReturnItem, ReturnItemPhoto
-from rma.cases.services import quote, sla
+from rma.cases.models import (
+    CaseKind,
+    CaseStatus,
+    ExchangeOrder,
+    Resolution,
+    ReturnCase,
+    ReturnItem,
+    ReturnItemPhoto,
+)
+from rma.cases.services import exchanges, quote, sla
 from rma.cases.services.assignment import case_auto_assign
 from rma.cases.services.errors import CaseConflict, CaseInvalid
 from rma.cases.services.workflow import transition_run
-from rma.orders.models import Customer, OrderLine
+from rma.orders.models import Customer, OrderLine, Variant
 
 DELIVERY_REASONS = frozenset({Reason.DAMAGED_IN_TRANSIT, Reason.WRONG_ITEM})
 # Reasons where the customer tells what happens and since when (the start of a diagnosis).
@@ -45,6 +53,7 @@ class ItemRequest:
     exchange_wish: str = ""
     photos: tuple = ()  # cleaned files (rma.cases.photos.photo_clean)
     problem: str = ""  # for faults: what happens and since when
+    exchange_variant: Variant | None = None  # chosen from the catalogue (rma.cases.services.exchanges)
 
 
 def item_decision(
@@ -151,12 +160,19 @@ def _check_item(customer: Customer, request: ItemRequest, *, context, previous_r
         raise refuse(_("Describe what is wrong with %(item)s and since when.") % {"item": line.name}, "problem")
     if request.reason in PHOTO_REASONS and not request.photos:
         raise refuse(_("Add at least one photo of the damage to %(item)s.") % {"item": line.name}, "photos")
-    if request.resolution == Resolution.EXCHANGE and not request.exchange_wish.strip():
+    if request.resolution == Resolution.EXCHANGE and not (request.exchange_wish.strip() or request.exchange_variant):
         raise refuse(_("Tell us what you would like instead of %(item)s.") % {"item": line.name}, "wish")
     policy, decision = item_decision(
         order_line=line, reason=request.reason, country=customer.country, context=context,
         previous_returns=previous_returns, today=today,
     )  # fmt: skip
+    if request.exchange_variant is not None:
+        if request.resolution != Resolution.EXCHANGE:
+            raise CaseInvalid(_("Choose an exchange to pick another item for %(item)s.") % {"item": line.name})
+        try:
+            exchanges.exchange_check(order_line=line, variant=request.exchange_variant, policy=policy)
+        except CaseInvalid as exc:
+            raise refuse(str(exc), "wish") from None
     if not decision.eligible:
         raise refuse(_("%(item)s cannot be returned for this reason.") % {"item": line.name}, "reason")
     offered = resolutions_offered(decision, request.reason)
@@ -248,10 +264,13 @@ def case_open(
             return_method=return_method,
             shipping_fee=quoted.shipping_fee if needs_shipment else 0,
             gift=gift_order is not None,
+            instant_exchange=exchanges.instant_exchange_for(policy=policy, items=items),
         )
         case.full_clean(exclude=["status"])  # the protected FSM field cannot be re-set by cleaning
         case.save()
+        created = []
         for (request, _policy, decision), line in zip(checked, quoted.lines, strict=True):
+            variant = request.exchange_variant
             item = ReturnItem.objects.create(
                 restocking_fee=line.restocking_fee,
                 case=case,
@@ -259,7 +278,13 @@ def case_open(
                 quantity=request.quantity,
                 reason=request.reason,
                 resolution=request.resolution,
-                exchange_wish=request.exchange_wish.strip(),
+                exchange_wish=request.exchange_wish.strip() or (str(variant)[:200] if variant else ""),
+                exchange_variant=variant,
+                exchange_difference=exchanges.exchange_difference(
+                    order_line=request.order_line, variant=variant, quantity=request.quantity
+                )
+                if variant
+                else 0,
                 problem=request.problem.strip(),
                 eligible=decision.eligible,
                 basis=decision.basis,
@@ -268,6 +293,9 @@ def case_open(
             )
             for photo in request.photos:
                 ReturnItemPhoto.objects.create(item=item, image=photo)
+            created.append(item)
+        # Under each variant's row lock: the last unit goes to one filing only, the other is refused.
+        exchanges.stock_reserve(items=created)
         sla.sla_start(case)
         case.save()
         if customer.language != language:
@@ -279,6 +307,7 @@ def case_open(
             case.decided_at = case.first_responded_at = timezone.now()
             transition_run(case, "approve", actor=None, role="system", check_perm=False)
             events.publish(events.CaseApproved(case=case, automatic=True))
+            exchanges.exchange_ship_instant(case=case)
     if not case.auto_approved:
         # After the filing is committed: when nobody is free the case simply waits in the "unassigned" view.
         case_auto_assign(case=case)
@@ -296,6 +325,7 @@ def case_approve(*, case: ReturnCase, actor: Staff) -> ReturnCase:
     _decided(case)
     transition_run(case, "approve", actor=actor)
     events.publish(events.CaseApproved(case=case, actor=actor, role="agent"))
+    exchanges.exchange_ship_instant(case=case, actor=actor)
     return case
 
 
@@ -305,6 +335,7 @@ def case_reject(*, case: ReturnCase, actor: Staff, reason: str) -> ReturnCase:
         raise CaseInvalid(_("Tell the customer why the return is rejected."))
     _decided(case)
     transition_run(case, "reject", actor=actor, reason=reason.strip())
+    exchanges.stock_release(case=case)
     events.publish(events.CaseRejected(case=case, actor=actor, role="agent"))
     return case
 
@@ -392,7 +423,11 @@ def case_cancel(*, case: ReturnCase, actor: Staff | None = None, customer_id: in
     if actor is None and case.customer_id != customer_id:
         raise CaseInvalid(_("No such return."))
     role = "customer" if actor is None else "agent"
+    if ExchangeOrder.objects.filter(case=case, shipped_early=True).exists():
+        # An instant exchange already sent the new item: the returned one must still come back.
+        raise CaseConflict(_("The new item has already been sent, so this return can no longer be cancelled."))
     transition_run(case, "cancel", actor=actor, role=role, check_perm=actor is not None)
+    exchanges.stock_release(case=case)
     events.publish(events.CaseCancelled(case=case, actor=actor, role=role))
     return case
 

@@ -28,6 +28,7 @@ class CaseInvalid(CaseError):
         super().__init__(message)
         self.order_line_id = order_line_id
         self.item_field = field
+        self.field = field  # the agent workspace shows it next to the form field of this name
 
 
 class CaseAmountInvalid(CaseInvalid):

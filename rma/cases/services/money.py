@@ -31,6 +31,7 @@ from rma.cases.models import (
     StoreCreditAccount,
     StoreCreditEntry,
 )
+from rma.cases.services import exchanges
 from rma.cases.services.errors import CaseAboveLimit, CaseAmountInvalid, CaseConflict, CaseInvalid, CasePermissionDenied
 from rma.cases.services.workflow import not_allowed, transition_run
 
@@ -297,16 +298,44 @@ def case_credit(*, case: ReturnCase, actor: Staff) -> StoreCreditEntry:
     return entry
 
 
+def _exchange_settle_early(case: ReturnCase, order: ExchangeOrder, *, actor: Staff) -> ExchangeOrder:
+    """Settle an instant exchange, sent at approval: a lower price is refunded now that the item is back."""
+    _resolved(case)
+    transition_run(case, "exchange", actor=actor)
+    if order.hold_amount and not order.hold_release_due:
+        order.hold_release_due = True
+        order.save(update_fields=["hold_release_due"])
+        events.publish(events.ExchangeHoldReleaseDue(case=case, actor=actor, role="agent", exchange_id=order.id))
+    if order.price_difference < 0:
+        _check_amount(case, -order.price_difference, field="price_difference")
+        _refund_create(case, key=f"exchange:{case.rma_number}", amount=-order.price_difference,
+                       kind=Refund.Kind.EXCHANGE_DIFFERENCE, actor=actor)  # fmt: skip
+    return order
+
+
 @transaction.atomic
-def case_exchange(*, case: ReturnCase, actor: Staff, description: str, price_difference: Decimal) -> ExchangeOrder:
-    """Send the replacement the customer chose; a positive difference is charged, a negative one refunded."""
+def case_exchange(
+    *, case: ReturnCase, actor: Staff, description: str = "", price_difference: Decimal | None = None
+) -> ExchangeOrder:
+    """Send the replacement the customer chose; a positive difference is charged, a negative one refunded.
+
+    For an exchange chosen from the catalogue, an empty description and difference take the chosen variants
+    and their price difference (rma.cases.services.exchanges), and the reserved units leave the stock. An
+    instant exchange was sent at approval already: settling it only refunds a lower price."""
+    case_lock(case)
+    early = ExchangeOrder.objects.filter(case=case, shipped_early=True).first()
+    if early is not None:
+        return _exchange_settle_early(case, early, actor=actor)
+    chosen = exchanges.catalogue_exchange(case)
+    if chosen is not None:
+        description = description.strip() or chosen[0]
+        price_difference = chosen[1] if price_difference is None else price_difference
     if not description.strip():
-        raise CaseInvalid(_("Describe what is sent to the customer."))
-    price_difference = Decimal(price_difference)
+        raise CaseInvalid(_("Describe what is sent to the customer."), field="description")
+    price_difference = Decimal(price_difference or 0)
     if price_difference:
         sign = -1 if price_difference < 0 else 1
         price_difference = sign * amount_clean(case, abs(price_difference), field="price_difference")
-    case_lock(case)
     _resolved(case)
     transition_run(case, "exchange", actor=actor)
     if price_difference < 0:
@@ -315,6 +344,7 @@ def case_exchange(*, case: ReturnCase, actor: Staff, description: str, price_dif
         case=case, number=f"EX-{case.rma_number}", description=description.strip(),
         price_difference=price_difference, currency=case.currency, created_by=actor,
     )  # fmt: skip
+    exchanges.stock_ship(case=case)
     if price_difference < 0:
         _refund_create(case, key=f"exchange:{case.rma_number}", amount=-price_difference,
                        kind=Refund.Kind.EXCHANGE_DIFFERENCE, actor=actor)  # fmt: skip

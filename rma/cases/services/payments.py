@@ -96,6 +96,43 @@ def refund_retry(*, refund_id: int, actor: Staff) -> Refund:
     return refund
 
 
+def exchange_hold_to_place(*, exchange_id: int) -> ExchangeOrder | None:
+    """The instant exchange whose authorisation is still to be placed; None when placed, declined or no longer
+    needed (the returned item is back)."""
+    order = ExchangeOrder.objects.select_related("case").get(pk=exchange_id)
+    if not order.hold_amount or order.hold_reference or order.hold_error or order.hold_release_due:
+        return None
+    return order
+
+
+def exchange_hold_record(*, exchange_id: int, reference: str = "", error: str = "") -> ExchangeOrder:
+    """The provider placed the hold (``reference``) or declined it for good (``error``: the shop carries the
+    risk meanwhile, and the agents read why on the exchange order)."""
+    with transaction.atomic():
+        order = ExchangeOrder.objects.select_for_update().get(pk=exchange_id)
+        if not order.hold_reference and not order.hold_error:
+            order.hold_reference, order.hold_error = reference, error[:2000]
+            order.save(update_fields=["hold_reference", "hold_error"])
+    return order
+
+
+def exchange_hold_to_release(*, exchange_id: int) -> ExchangeOrder | None:
+    """The placed hold to void now that the returned item is back; None when there is none or it is voided."""
+    order = ExchangeOrder.objects.get(pk=exchange_id)
+    if not order.hold_release_due or not order.hold_reference or order.hold_released_at:
+        return None
+    return order
+
+
+def exchange_hold_released(*, exchange_id: int) -> ExchangeOrder:
+    with transaction.atomic():
+        order = ExchangeOrder.objects.select_for_update().get(pk=exchange_id)
+        if order.hold_released_at is None:
+            order.hold_released_at = timezone.now()
+            order.save(update_fields=["hold_released_at"])
+    return order
+
+
 def exchange_attempt_start(*, exchange_id: int) -> ExchangeOrder | None:
     """Count one try to charge an exchange's price difference; None when charged already, parked or nothing due."""
     with transaction.atomic():

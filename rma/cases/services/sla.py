@@ -9,6 +9,7 @@ from django.utils import timezone
 from policies.law import jurisdiction_for
 from rma.cases import events
 from rma.cases.models import CaseStatus, ReturnCase
+from rma.cases.services import exchanges
 from rma.cases.services.errors import CaseError
 from rma.cases.services.workflow import transition_run
 
@@ -57,6 +58,7 @@ def sla_on_received(case: ReturnCase, *, now=None) -> None:
 def case_expire(*, case: ReturnCase) -> ReturnCase:
     """The label was never used within its validity (rma.logistics finds these): the case expires."""
     transition_run(case, "expire", actor=None, role="system", check_perm=False)
+    exchanges.stock_release(case=case)
     events.publish(events.CaseExpired(case=case))
     return case
 
