@@ -266,8 +266,9 @@ def _csv_value(value, kind: str, currency: str = ""):
     if kind in {"percent", "ratio", "decimal"}:
         return f"{value:.6f}".rstrip("0").rstrip(".")
     if kind == "money":  # machine-readable: a plain decimal, the currency is in its own column
-        # With the currency's own digits (JPY none, EUR two, KWD three), as its amounts are written everywhere.
-        return str(Decimal(value).quantize(Decimal(1).scaleb(-get_currency_precision(currency or "XXX"))))
+        # With the currency's own digits (JPY none, EUR two, KWD three), as its amounts are written everywhere;
+        # a row without a currency gets Babel's default of two.
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-get_currency_precision(currency or ""))))
     if isinstance(value, str) and value[:1] in CSV_FORMULA_STARTS:
         return "'" + value  # an imported name could hold a spreadsheet formula (CSV injection): plain text
     return str(value)
